@@ -50,7 +50,12 @@ export async function decodePhoto(
   let meta: Metadata;
   try {
     meta = await sharp(data, { limitInputPixels: false }).metadata();
-  } catch {
+  } catch (err) {
+    const kind = sniffFormat(data);
+    if (kind) {
+      const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
+      throw new ParseposeError('UNREADABLE_IMAGE', `corrupt or truncated ${kind} file (${why})`, source);
+    }
     throw new ParseposeError('NOT_AN_IMAGE', 'not an image (no JPEG, PNG or WebP signature)', source);
   }
   if (!meta.format || !ACCEPTED_FORMATS.has(meta.format)) {
@@ -89,6 +94,18 @@ export async function decodePhoto(
       : `cannot decode image (${msg.split('\n')[0]})`;
     throw new ParseposeError('UNREADABLE_IMAGE', reason, source);
   }
+}
+
+/** Recognises an image container from its first bytes (content sniffing, not the file name). */
+export function sniffFormat(b: Uint8Array): 'JPEG' | 'PNG' | 'WebP' | 'GIF' | 'TIFF' | 'AVIF/HEIF' | undefined {
+  const ascii = (from: number, to: number) => String.fromCharCode(...b.subarray(from, to));
+  if (b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'JPEG';
+  if (b[0] === 0x89 && ascii(1, 4) === 'PNG') return 'PNG';
+  if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'WebP';
+  if (ascii(0, 4) === 'GIF8') return 'GIF';
+  if (ascii(0, 4) === 'II*\0' || ascii(0, 4) === 'MM\0*') return 'TIFF';
+  if (ascii(4, 8) === 'ftyp') return 'AVIF/HEIF';
+  return undefined;
 }
 
 /** Encodes RGB pixels to PNG bytes. */

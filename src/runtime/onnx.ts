@@ -19,12 +19,33 @@ export interface OnnxTensorInfo {
   type: string;
 }
 
+/** Element types a feed or a result may carry (ONNX float, int64, int32, uint8, double, bool-as-uint8). */
+export type OnnxTensorData = Float32Array | BigInt64Array | Int32Array | Uint8Array | Float64Array;
+
+export interface OnnxFeed {
+  data: OnnxTensorData;
+  dims: number[];
+}
+
+export interface OnnxResult {
+  data: OnnxTensorData;
+  dims: number[];
+  type: string;
+}
+
 export interface OnnxModel {
   readonly path: string;
   readonly inputs: OnnxTensorInfo[];
   readonly outputs: OnnxTensorInfo[];
-  /** Runs the model; inputs and outputs are float32 (or int64 etc.) tensors by name. */
-  run(feeds: Record<string, { data: Float32Array; dims: number[] }>): Promise<Record<string, { data: Float32Array; dims: number[] }>>;
+  /**
+   * Runs the model on float32 (or int64 etc.) tensors by name. Results are float32: outputs of another
+   * numeric type are converted, which suits every preset here (scores, logits, coordinates).
+   */
+  run(
+    feeds: Record<string, { data: OnnxTensorData; dims: number[] }>,
+  ): Promise<Record<string, { data: Float32Array; dims: number[] }>>;
+  /** Like `run`, but results keep the element type the model produced (e.g. int64 labels). */
+  runTyped(feeds: Record<string, OnnxFeed>): Promise<Record<string, OnnxResult>>;
   release(): Promise<void>;
 }
 
@@ -59,6 +80,35 @@ export function loadOnnxModel(path: string, options: OnnxSessionOptions = {}): P
   return p;
 }
 
+/** Releases every cached session of this thread (tests, or a worker shutting down). */
+export async function releaseOnnxModels(): Promise<void> {
+  const all = [...cache.values()];
+  cache.clear();
+  for (const p of all) {
+    try {
+      await (await p).release();
+    } catch {
+      // a session that failed to load has nothing to release
+    }
+  }
+}
+
+function tensorType(data: OnnxTensorData): Ort.Tensor.Type {
+  if (data instanceof Float32Array) return 'float32';
+  if (data instanceof BigInt64Array) return 'int64';
+  if (data instanceof Int32Array) return 'int32';
+  if (data instanceof Float64Array) return 'float64';
+  return 'uint8';
+}
+
+function toFloat32(data: unknown): Float32Array {
+  if (data instanceof Float32Array) return data;
+  if (data instanceof BigInt64Array) return Float32Array.from(data, (v) => Number(v));
+  if (ArrayBuffer.isView(data)) return Float32Array.from(data as unknown as ArrayLike<number>);
+  if (Array.isArray(data)) return Float32Array.from(data as number[], (v) => Number(v));
+  throw new Error('output is not a numeric tensor');
+}
+
 async function createOnnxModel(path: string, options: OnnxSessionOptions): Promise<OnnxModel> {
   try {
     await stat(path);
@@ -78,22 +128,48 @@ async function createOnnxModel(path: string, options: OnnxSessionOptions): Promi
     throw new ParseposeError('BAD_MODEL', `not a loadable ONNX model (${String(err).split('\n')[0]})`, path);
   }
   const s = session as Ort.InferenceSession & { inputMetadata?: readonly unknown[]; outputMetadata?: readonly unknown[] };
+  const inputs = describe(s.inputMetadata, session.inputNames);
+  const outputs = describe(s.outputMetadata, session.outputNames);
+
+  async function runRaw(feeds: Record<string, OnnxFeed>): Promise<Record<string, Ort.Tensor>> {
+    const t: Record<string, Ort.Tensor> = {};
+    for (const [name, v] of Object.entries(feeds)) {
+      if (!session.inputNames.includes(name)) {
+        throw new ParseposeError('BAD_MODEL', `the model has no input "${name}" (inputs: ${session.inputNames.join(', ')})`, path);
+      }
+      t[name] = new o.Tensor(tensorType(v.data), v.data, v.dims);
+    }
+    try {
+      return await session.run(t);
+    } catch (err) {
+      throw new ParseposeError('BAD_MODEL', `inference failed (${String(err).split('\n')[0]})`, path);
+    }
+  }
+
   return {
     path,
-    inputs: describe(s.inputMetadata, session.inputNames),
-    outputs: describe(s.outputMetadata, session.outputNames),
+    inputs,
+    outputs,
     async run(feeds) {
-      const t: Record<string, Ort.Tensor> = {};
-      for (const [name, v] of Object.entries(feeds)) t[name] = new o.Tensor('float32', v.data, v.dims);
-      const out = await session.run(t);
+      const out = await runRaw(feeds);
       const res: Record<string, { data: Float32Array; dims: number[] }> = {};
+      for (const [name, v] of Object.entries(out)) res[name] = { data: toFloat32(v.data), dims: [...v.dims] };
+      return res;
+    },
+    async runTyped(feeds) {
+      const out = await runRaw(feeds);
+      const res: Record<string, OnnxResult> = {};
       for (const [name, v] of Object.entries(out)) {
-        res[name] = { data: v.data as Float32Array, dims: [...v.dims] };
+        res[name] = { data: v.data as OnnxTensorData, dims: [...v.dims], type: v.type };
       }
       return res;
     },
     release: () => session.release(),
   };
+}
+
+function listTensors(list: readonly OnnxTensorInfo[]): string {
+  return list.map((i) => `${i.name}${JSON.stringify(i.shape)}`).join(', ');
 }
 
 /** Checks that a model has the named inputs/outputs a preset expects; a clear error otherwise. */
@@ -102,10 +178,55 @@ export function expectSignature(model: OnnxModel, inputs: readonly string[] | nu
   if (model.inputs.length < nIn || model.outputs.length < outputs) {
     throw new ParseposeError(
       'BAD_MODEL',
-      `expected ${nIn} input(s) and ${outputs} output(s), the file has inputs [${model.inputs
-        .map((i) => `${i.name}${JSON.stringify(i.shape)}`)
-        .join(', ')}] and outputs [${model.outputs.map((o) => `${o.name}${JSON.stringify(o.shape)}`).join(', ')}]`,
+      `expected ${nIn} input(s) and ${outputs} output(s), the file has inputs [${listTensors(model.inputs)}] and outputs [${listTensors(model.outputs)}]`,
       model.path,
     );
   }
+}
+
+/**
+ * What a preset expects of one tensor: a rank and, per axis, a fixed size (a number), "any" (-1), or a
+ * set of accepted sizes. A model whose axis is symbolic (-1) matches any expected size.
+ */
+export interface TensorExpectation {
+  /** Name the real file uses; used to pick the tensor when present, never required. */
+  name?: string;
+  /** Expected dimensions; -1 accepts anything. */
+  shape: ReadonlyArray<number | readonly number[]>;
+  /** What the tensor is, for the error message (e.g. "image 1x3x473x473"). */
+  describe: string;
+}
+
+function shapeMatches(actual: readonly number[], expected: TensorExpectation['shape']): boolean {
+  // Some exports declare no shape at all; they are checked at run time instead.
+  if (actual.length === 0) return true;
+  if (actual.length !== expected.length) return false;
+  return expected.every((e, i) => {
+    const a = actual[i];
+    if (a === -1) return true;
+    if (typeof e === 'number') return e === -1 || e === a;
+    return e.includes(a);
+  });
+}
+
+/**
+ * Finds the tensor a preset needs among a model's inputs or outputs: by name first, else the first of
+ * the right shape not already taken. Throws BAD_MODEL naming what was expected and what the file has.
+ */
+export function findTensor(
+  model: OnnxModel,
+  kind: 'input' | 'output',
+  expect: TensorExpectation,
+  taken: ReadonlySet<string> = new Set(),
+): OnnxTensorInfo {
+  const list = kind === 'input' ? model.inputs : model.outputs;
+  const byName = expect.name ? list.find((t) => t.name === expect.name) : undefined;
+  if (byName && shapeMatches(byName.shape, expect.shape)) return byName;
+  const byShape = list.find((t) => !taken.has(t.name) && shapeMatches(t.shape, expect.shape));
+  if (byShape) return byShape;
+  throw new ParseposeError(
+    'BAD_MODEL',
+    `does not look like the expected model: no ${kind} for ${expect.describe}; the file has inputs [${listTensors(model.inputs)}] and outputs [${listTensors(model.outputs)}]`,
+    model.path,
+  );
 }

@@ -1,0 +1,3 @@
+import { batchCommand } from '../batch-command.js';
+
+export const command = batchCommand('pose');

@@ -1,0 +1,33 @@
+import { UsageError } from '../errors.js';
+import type { Parser } from '../types.js';
+import { splitModelSpec } from '../pose/registry.js';
+
+export interface ParserOptions {
+  /** Average with the horizontally flipped prediction (learned parsers). */
+  flip?: boolean;
+}
+
+type Factory = (path: string | undefined, options: ParserOptions) => Promise<Parser>;
+
+/**
+ * Parsers by model id; a spec is `<id>` or `<id>:<path>` (`--parse-model schp-lip:parsing_lip.onnx`).
+ * Modules load lazily. Every parser implements the same interface, so callers never change.
+ */
+const FACTORIES: Record<string, Factory> = {
+  default: async (_path, o) => (await import('./default/parser.js')).createDefaultParser(o),
+};
+
+export function registerParser(id: string, factory: Factory): void {
+  FACTORIES[id] = factory;
+}
+
+export function parserIds(): string[] {
+  return Object.keys(FACTORIES);
+}
+
+export async function createParser(spec: string, options: ParserOptions = {}): Promise<Parser> {
+  const { id, path } = splitModelSpec(spec);
+  const factory = FACTORIES[id];
+  if (!factory) throw new UsageError(`unknown parse model "${id}" (known: ${parserIds().join(', ')})`);
+  return factory(path, options);
+}
