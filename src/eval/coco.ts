@@ -132,7 +132,10 @@ function toGtRecord(a: CocoKeypointsGt['annotations'][number]): GtRecord {
 
 /** loadRes: a detection's area is the box of ALL its x,y (missing points at 0,0 included). */
 function detArea(kps: readonly number[]): number {
-  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+  let x0 = Infinity,
+    x1 = -Infinity,
+    y0 = Infinity,
+    y1 = -Infinity;
   for (let i = 0; i + 1 < kps.length; i += 3) {
     x0 = Math.min(x0, kps[i]);
     x1 = Math.max(x1, kps[i]);
@@ -143,7 +146,10 @@ function detArea(kps: readonly number[]): number {
 }
 
 /** Object keypoint similarity of one detection to one GT (computeOks, one cell). */
-export function oks(dtKeypoints: readonly number[], gt: { keypoints: readonly number[]; area: number; bbox?: readonly number[] }): number {
+export function oks(
+  dtKeypoints: readonly number[],
+  gt: { keypoints: readonly number[]; area: number; bbox?: readonly number[] },
+): number {
   const k = COCO_OKS_SIGMAS.length;
   const g = gt.keypoints;
   let k1 = 0;
@@ -187,10 +193,18 @@ interface ImageEval {
 
 /** Sorts highest score first, stable (numpy mergesort on -score). */
 function byScore(dts: readonly DtRecord[]): DtRecord[] {
-  return dts.map((d, i) => ({ d, i })).sort((a, b) => b.d.score - a.d.score || a.i - b.i).map((x) => x.d);
+  return dts
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => b.d.score - a.d.score || a.i - b.i)
+    .map((x) => x.d);
 }
 
-function evaluateImage(gts: readonly GtRecord[], dtsSorted: readonly DtRecord[], ious: number[][], range: readonly [number, number]): ImageEval | undefined {
+function evaluateImage(
+  gts: readonly GtRecord[],
+  dtsSorted: readonly DtRecord[],
+  ious: number[][],
+  range: readonly [number, number],
+): ImageEval | undefined {
   if (!gts.length && !dtsSorted.length) return undefined;
   const flagged = gts.map((g, j) => ({ g, j, ig: g.ignore || g.area < range[0] || g.area > range[1] }));
   // Non-ignored GT first, stable.
@@ -246,7 +260,10 @@ function accumulate(evals: ReadonlyArray<ImageEval | undefined>): Accumulated {
   const entries: Array<{ score: number; img: number; d: number }> = [];
   E.forEach((e, img) => e.scores.slice(0, MAX_DETS).forEach((score, d) => entries.push({ score, img, d })));
   // np.argsort(-scores, kind='mergesort'): stable, highest first.
-  const sorted = entries.map((x, i) => ({ x, i })).sort((a, b) => b.x.score - a.x.score || a.i - b.i).map((y) => y.x);
+  const sorted = entries
+    .map((x, i) => ({ x, i }))
+    .sort((a, b) => b.x.score - a.x.score || a.i - b.i)
+    .map((y) => y.x);
   const npig = E.reduce((n, e) => n + e.gtIgnore.filter((ig) => !ig).length, 0);
   if (npig === 0) return {};
   const precision: number[][] = [];
@@ -300,7 +317,8 @@ export function evaluateKeypoints(gt: CocoKeypointsGt, dets: readonly CocoKeypoi
   }
   const dtsByImage = new Map<number, DtRecord[]>();
   for (const d of dets) {
-    if (!known.has(d.image_id)) throw new Error(`detection for image_id ${d.image_id}, which the ground truth does not list`);
+    if (!known.has(d.image_id))
+      throw new Error(`detection for image_id ${d.image_id}, which the ground truth does not list`);
     const list = dtsByImage.get(d.image_id) ?? [];
     list.push({ keypoints: d.keypoints, score: d.score, area: detArea(d.keypoints) });
     dtsByImage.set(d.image_id, list);

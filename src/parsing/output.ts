@@ -16,7 +16,8 @@ export function fullPalette(set: LabelMap['set']): Rgb[] {
 
 /** An 8-bit palette PNG of the map's exact size; pixel index = class id; palette = the set's. */
 export function sMapPng(map: LabelMap): Buffer {
-  if (map.labels.length !== map.width * map.height) throw new Error('label map size does not match its labels');
+  if (map.labels.length !== map.width * map.height)
+    throw new Error('label map size does not match its labels');
   return encodeIndexedPng(map.labels, map.width, map.height, fullPalette(map.set));
 }
 
@@ -103,7 +104,8 @@ export async function sMapOverlayPng(photo: Photo, map: LabelMap): Promise<Buffe
         out[o + 2] = photo.rgb[i * 3 + 2];
       } else {
         const c = palette[l];
-        for (let k = 0; k < 3; k++) out[o + k] = Math.round((1 - alpha) * photo.rgb[i * 3 + k] + alpha * c[k]);
+        for (let k = 0; k < 3; k++)
+          out[o + k] = Math.round((1 - alpha) * photo.rgb[i * 3 + k] + alpha * c[k]);
       }
     }
   }

@@ -15,6 +15,11 @@ type Factory = (path: string | undefined, options: ParserOptions) => Promise<Par
  */
 const FACTORIES: Record<string, Factory> = {
   default: async (_path, o) => (await import('./default/parser.js')).createDefaultParser(o),
+  'schp-lip': async (path, o) => (await import('./schp/parser.js')).createSchpParser('schp-lip', path, o),
+  'schp-atr': async (path, o) => (await import('./schp/parser.js')).createSchpParser('schp-atr', path, o),
+  'schp-pascal': async (path, o) => (await import('./schp/parser.js')).createSchpParser('schp-pascal', path, o),
+  bodypix: async (path, o) => (await import('./bodypix/parser.js')).createBodyPixParser('lip', path, o),
+  'bodypix-pascal': async (path, o) => (await import('./bodypix/parser.js')).createBodyPixParser('pascal', path, o),
 };
 
 export function registerParser(id: string, factory: Factory): void {
@@ -26,6 +31,8 @@ export function parserIds(): string[] {
 }
 
 export async function createParser(spec: string, options: ParserOptions = {}): Promise<Parser> {
+  // `schp-lip[:<file>],schp-atr[:<file>]`: the two SCHP networks combined into CIHP-20 with a neck.
+  if (spec.includes(',')) return (await import('./schp/combined.js')).createCombinedSchpParser(spec, options);
   const { id, path } = splitModelSpec(spec);
   const factory = FACTORIES[id];
   if (!factory) throw new UsageError(`unknown parse model "${id}" (known: ${parserIds().join(', ')})`);

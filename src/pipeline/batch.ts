@@ -19,8 +19,16 @@ export interface BatchSummary {
   skipped: number;
   failed: BatchFailure[];
   people: number;
+  /** Wall time of the whole run, model loading included. */
   seconds: number;
+  /** Time the workers took to load their models (before the first photo). */
+  loadSeconds: number;
+  /** Photos processed per second once the models were loaded. */
   photosPerSecond: number;
+  /** Summed per-photo times (ms) over all workers: where the time went. */
+  timings: { decode: number; pose: number; parse: number; write: number; inference: number };
+  /** Peak resident memory of the process (all workers included), MB. */
+  maxRssMB: number;
   workers: number;
   results: Array<Pick<PhotoResult, 'id' | 'source' | 'width' | 'height' | 'labelsPresent'> & { people: number }>;
 }
@@ -50,12 +58,15 @@ export async function runBatch(options: PipelineOptions, batch: BatchOptions): P
   let skipped = 0;
   let people = 0;
   let done = missing.length;
+  let loadSeconds = 0;
+  const timings = { decode: 0, pose: 0, parse: 0, write: 0, inference: 0 };
   const total = files.length + missing.length;
   const workers = Math.max(1, Math.min(batch.workers, files.length));
   if (files.length) {
     const pool = new WorkerPool(workers, options);
     try {
       await pool.ready();
+      loadSeconds = (performance.now() - t0) / 1000;
       await Promise.all(
         files.map(async (file) => {
           const outcome = await pool.run({ kind: 'file', path: file, outDir: batch.outDir });
@@ -64,6 +75,9 @@ export async function runBatch(options: PipelineOptions, batch: BatchOptions): P
             if (outcome.result.skipped) skipped++;
             else {
               people += outcome.result.people.length;
+              for (const k of Object.keys(timings) as Array<keyof typeof timings>) {
+                timings[k] += outcome.result.timings[k];
+              }
               results.push({
                 id: outcome.result.id,
                 source: file,
@@ -96,7 +110,10 @@ export async function runBatch(options: PipelineOptions, batch: BatchOptions): P
     failed,
     people,
     seconds,
-    photosPerSecond: processed / Math.max(seconds, 1e-6),
+    loadSeconds,
+    photosPerSecond: processed / Math.max(seconds - loadSeconds, 1e-6),
+    timings,
+    maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
     workers,
     results,
   };

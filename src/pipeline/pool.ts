@@ -3,11 +3,17 @@ import { fileURLToPath } from 'node:url';
 import { errorMessage } from '../errors.js';
 import type { PipelineOptions } from './options.js';
 import type { PhotoOutputs, PhotoResult } from './process.js';
+import type { DatasetSettings } from './dataset.js';
+
+/** Per-task changes to the pool's options that need no other models (the server's query parameters). */
+export type TaskOverrides = Partial<Pick<PipelineOptions, 'pose' | 'parse' | 'format' | 'labels' | 'vis' | 'style'>>;
 
 /** A job for a worker: a file to process and write, or bytes to process in memory (the server). */
 export type PoolTask =
   | { kind: 'file'; path: string; outDir: string }
-  | { kind: 'bytes'; data: Uint8Array; name: string };
+  | { kind: 'bytes'; data: Uint8Array; name: string; overrides?: TaskOverrides }
+  | { kind: 'dataset'; path: string; outDir: string; settings: DatasetSettings }
+  | { kind: 'cloth'; path: string; outDir: string; settings: DatasetSettings };
 
 export type PoolOutcome =
   | { ok: true; result: PhotoResult; outputs?: PhotoOutputs }
@@ -68,10 +74,8 @@ export class WorkerPool {
 
   private spawn(): Slot {
     const url = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
-    const worker = new Worker(fileURLToPath(url), {
+    const worker = new Worker(url.pathname.endsWith('.ts') ? tsxBootstrap(url) : fileURLToPath(url), {
       workerData: { options: this.options },
-      // Under tsx (tests, bench) the worker needs the same loader; the built package runs plain JS.
-      execArgv: url.pathname.endsWith('.ts') ? ['--import', 'tsx'] : [],
     });
     let readyResolve!: () => void;
     let readyReject!: (e: Error) => void;
@@ -124,4 +128,14 @@ export class WorkerPool {
       );
     }
   }
+}
+
+/**
+ * Under tsx (tests, bench) the worker must load TypeScript: Node 20 does not apply `--import tsx` from a
+ * worker's execArgv before its entry module, so a tiny ESM bootstrap registers tsx, then imports it.
+ */
+function tsxBootstrap(entry: URL): URL {
+  const api = import.meta.resolve('tsx/esm/api');
+  const src = `import { register } from ${JSON.stringify(api)}; register(); await import(${JSON.stringify(entry.href)});`;
+  return new URL(`data:text/javascript,${encodeURIComponent(src)}`);
 }

@@ -11,7 +11,9 @@ import { convertLabelMap } from '../parsing/convert.js';
 import { sMapOverlayPng, sMapPng } from '../parsing/output.js';
 import { LABEL_SETS } from '../parsing/labelsets.js';
 import { LAYOUT } from './layout.js';
+import { inferenceTime } from '../runtime/clock.js';
 import type { PipelineOptions } from './options.js';
+import type { TaskOverrides } from './pool.js';
 
 /** Encoded outputs of one photo, keyed by the layout's folder names. */
 export interface PhotoOutputs {
@@ -23,6 +25,17 @@ export interface PhotoOutputs {
   parseProb?: Buffer;
 }
 
+/** What the models found in one photo, before anything is encoded. */
+export interface PhotoAnalysis {
+  people: Person[];
+  /** The S-map in the requested label set, when parsing. */
+  map?: LabelMap;
+  probabilities?: Float32Array;
+  poseMs: number;
+  parseMs: number;
+  inferenceMs: number;
+}
+
 export interface PhotoResult {
   id: string;
   source: string;
@@ -32,7 +45,7 @@ export interface PhotoResult {
   /** Label ids present in the S-map (in the output set), when parsed. */
   labelsPresent?: number[];
   /** Milliseconds spent in pose estimation, parsing, and encoding/writing. */
-  timings: { decode: number; pose: number; parse: number; write: number };
+  timings: { decode: number; pose: number; parse: number; write: number; inference: number };
   skipped?: boolean;
 }
 
@@ -58,11 +71,13 @@ export class PhotoProcessor {
     if (o.parse) this.parser ??= await createParser(o.parseModel, { flip: o.flip });
   }
 
-  /** Runs the models and encodes every output in memory (used by the server and by processFile). */
-  async processPhoto(photo: Photo): Promise<{ result: PhotoResult; outputs: PhotoOutputs }> {
+  /** Runs the models: people and (when parsing) the S-map in the requested label set. */
+  async analyse(photo: Photo, overrides: TaskOverrides = {}): Promise<PhotoAnalysis> {
     await this.init();
-    const o = this.options;
+    const o = { ...this.options, ...overrides };
+    if (o.parse) this.parser ??= await createParser(o.parseModel, { flip: o.flip });
     const t0 = performance.now();
+    const inf0 = inferenceTime();
     const people = await this.estimator!.estimate(photo);
     const t1 = performance.now();
     let map: LabelMap | undefined;
@@ -72,6 +87,15 @@ export class PhotoProcessor {
       map = o.labels === parsed.map.set ? parsed.map : convertLabelMap(parsed.map, o.labels, people);
       probabilities = o.labels === parsed.map.set ? parsed.probabilities : undefined;
     }
+    const t2 = performance.now();
+    return { people, map, probabilities, poseMs: t1 - t0, parseMs: t2 - t1, inferenceMs: inferenceTime() - inf0 };
+  }
+
+  /** Runs the models and encodes every output in memory (used by the server and by processFile). */
+  async processPhoto(photo: Photo, overrides: TaskOverrides = {}): Promise<{ result: PhotoResult; outputs: PhotoOutputs }> {
+    const o = { ...this.options, ...overrides };
+    const a = await this.analyse(photo, overrides);
+    const { people, map, probabilities } = a;
     const t2 = performance.now();
     const outputs: PhotoOutputs = {};
     if (o.pose) {
@@ -96,7 +120,7 @@ export class PhotoProcessor {
       outputs.parseVis = await sMapOverlayPng(photo, map);
       const seen = new Uint8Array(256);
       for (let i = 0; i < map.labels.length; i++) seen[map.labels[i]] = 1;
-      labelsPresent = [...seen.keys()].filter((k) => seen[k] && k < LABEL_SETS[map!.set].names.length);
+      labelsPresent = [...seen.keys()].filter((k) => seen[k] && k < LABEL_SETS[map.set].names.length);
       if (o.logits && probabilities) {
         const c = probabilities.length / (photo.width * photo.height);
         outputs.parseProb = encodeNpyFloat32(probabilities, [c, photo.height, photo.width]);
@@ -111,7 +135,7 @@ export class PhotoProcessor {
         height: photo.height,
         people,
         labelsPresent,
-        timings: { decode: 0, pose: t1 - t0, parse: t2 - t1, write: t3 - t2 },
+        timings: { decode: 0, pose: a.poseMs, parse: a.parseMs, write: t3 - t2, inference: a.inferenceMs },
       },
       outputs,
     };
@@ -136,15 +160,7 @@ export class PhotoProcessor {
   async processFile(path: string, outDir: string): Promise<PhotoResult> {
     const stem = photoId(path);
     if (!this.options.overwrite && (await allExist(this.expectedFiles(outDir, stem)))) {
-      return {
-        id: stem,
-        source: path,
-        width: 0,
-        height: 0,
-        people: [],
-        timings: { decode: 0, pose: 0, parse: 0, write: 0 },
-        skipped: true,
-      };
+      return emptyResult(path, true);
     }
     const t0 = performance.now();
     const photo = await loadPhoto(path, { maxPixels: this.options.maxPixels });
@@ -158,9 +174,17 @@ export class PhotoProcessor {
   }
 
   /** Processes encoded bytes (an upload) without touching the disk. */
-  async processBytes(data: Uint8Array, name: string): Promise<{ result: PhotoResult; outputs: PhotoOutputs }> {
+  async processBytes(
+    data: Uint8Array,
+    name: string,
+    overrides?: TaskOverrides,
+  ): Promise<{ result: PhotoResult; outputs: PhotoOutputs }> {
+    const t0 = performance.now();
     const photo = await decodePhoto(data, name, photoId(name), { maxPixels: this.options.maxPixels });
-    return this.processPhoto(photo);
+    const t1 = performance.now();
+    const out = await this.processPhoto(photo, overrides);
+    out.result.timings.decode = t1 - t0;
+    return out;
   }
 
   dispose(): void {
@@ -169,6 +193,19 @@ export class PhotoProcessor {
     this.estimator = undefined;
     this.parser = undefined;
   }
+}
+
+/** A result for a task that produced no analysis (skipped photos, cloth masks). */
+export function emptyResult(source: string, skipped = false): PhotoResult {
+  return {
+    id: photoId(source),
+    source,
+    width: 0,
+    height: 0,
+    people: [],
+    timings: { decode: 0, pose: 0, parse: 0, write: 0, inference: 0 },
+    skipped,
+  };
 }
 
 async function allExist(files: string[]): Promise<boolean> {

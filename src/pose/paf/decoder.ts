@@ -14,7 +14,7 @@ import { gaussianBlur } from './smooth.js';
  * per limb (greedy or Hungarian) -> assembly with merging -> pruning.
  */
 export interface PafDecoderParams {
-  /** Minimum (smoothed) heatmap value of a part peak. OpenPose: 0.05. */
+  /** Minimum heatmap value (unsmoothed) at a part peak. OpenPose: 0.05. */
   peakThreshold: number;
   /** Gaussian sigma in map pixels applied to heatmaps before the peak search; 0 = none. */
   smoothSigma: number;
@@ -54,7 +54,10 @@ export const DEFAULT_PAF_DECODER_PARAMS: Readonly<PafDecoderParams> = {
 export interface DecodedPerson {
   /** One entry per layout part, in map pixels; missing parts have score 0. */
   keypoints: Keypoint[];
-  /** Mean score of the held parts' peaks (0..1 for sigmoid-like heatmaps). */
+  /**
+   * OpenPose's person score: (peak scores + limb scores) / (parts + limbs of the layout), about 0..1;
+   * favours complete, confident people (it ranks detections for COCO AP).
+   */
   score: number;
   partCount: number;
   /** OpenPose's pruning score: (part + limb scores) / parts. */
@@ -73,7 +76,13 @@ export function findAllPeaks(maps: PlanarMaps, layout: PafLayout, p: PafDecoderP
   for (let part = 0; part < layout.parts; part++) {
     const raw = mapChannel(maps, part);
     const searched = p.smoothSigma > 0 ? gaussianBlur(raw, width, height, p.smoothSigma) : raw;
-    peaks.push(findPeaks(searched, width, height, { threshold: p.peakThreshold, maxPeaks: p.maxPeaksPerPart, scoreMap: raw }));
+    peaks.push(
+      findPeaks(searched, width, height, {
+        threshold: p.peakThreshold,
+        maxPeaks: p.maxPeaksPerPart,
+        scoreMap: raw,
+      }),
+    );
   }
   return peaks;
 }
@@ -126,12 +135,12 @@ export function decodePafMaps(
       }
       return {
         keypoints,
-        score: person.partScore / person.partCount,
+        score: (person.partScore + person.limbScore) / (layout.parts + layout.limbs.length),
         partCount: person.partCount,
         meanScore: personMeanScore(person),
       };
     })
-    .sort((a, b) => b.partCount * b.score - a.partCount * a.score);
+    .sort((a, b) => b.score - a.score);
 }
 
 function boxOf(kps: readonly Keypoint[]): Box {
@@ -163,7 +172,9 @@ export function decodedToPersons(
   const sy = image.height / map.height;
   return people.map((person) => {
     const native = person.keypoints.map((k) =>
-      k.score > 0 ? { x: (k.x + 0.5) * sx - 0.5, y: (k.y + 0.5) * sy - 0.5, score: k.score } : { x: 0, y: 0, score: 0 },
+      k.score > 0
+        ? { x: (k.x + 0.5) * sx - 0.5, y: (k.y + 0.5) * sy - 0.5, score: k.score }
+        : { x: 0, y: 0, score: 0 },
     );
     const keypoints = toBody25(layout.skeleton, native);
     return { keypoints, score: Math.min(1, Math.max(0, person.score)), box: boxOf(keypoints) };

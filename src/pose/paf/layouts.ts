@@ -31,7 +31,11 @@ export interface PafLayout {
   readonly limbs: readonly PafLimb[];
 }
 
-function limbs(pairs: readonly number[], mapIndex: readonly number[], redundant: readonly number[]): PafLimb[] {
+function limbs(
+  pairs: readonly number[],
+  mapIndex: readonly number[],
+  redundant: readonly number[],
+): PafLimb[] {
   const out: PafLimb[] = [];
   for (let k = 0; k < pairs.length / 2; k++) {
     out.push({

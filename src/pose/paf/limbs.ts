@@ -28,7 +28,13 @@ export interface LimbScoreOptions {
 }
 
 /** Bilinear sample of a map at a real position (clamped to the map). */
-export function sampleBilinear(map: Float32Array, width: number, height: number, x: number, y: number): number {
+export function sampleBilinear(
+  map: Float32Array,
+  width: number,
+  height: number,
+  x: number,
+  y: number,
+): number {
   const cx = x < 0 ? 0 : x > width - 1 ? width - 1 : x;
   const cy = y < 0 ? 0 : y > height - 1 ? height - 1 : y;
   const x0 = Math.floor(cx);

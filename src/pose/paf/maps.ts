@@ -17,7 +17,12 @@ export function mapChannel(maps: PlanarMaps, c: number): Float32Array {
 }
 
 /** Converts channels-last (HWC, e.g. a tfjs NHWC output with N = 1) to planar. */
-export function planarFromChannelsLast(data: Float32Array, width: number, height: number, channels: number): PlanarMaps {
+export function planarFromChannelsLast(
+  data: Float32Array,
+  width: number,
+  height: number,
+  channels: number,
+): PlanarMaps {
   if (data.length !== width * height * channels) {
     throw new Error(`maps: ${data.length} values for ${width}x${height}x${channels}`);
   }
@@ -41,15 +46,32 @@ export function planarMaps(data: Float32Array, width: number, height: number, ch
 /**
  * Bilinear resize of every channel. Pixel centres are aligned (half-pixel convention): both maps cover
  * the same extent, so map pixel x stands for image coordinate `(x + 0.5) * imageWidth / width - 0.5`.
+ * `source` restricts the input to its top-left `width x height` map pixels (may be fractional), e.g. the
+ * part of a letterboxed network input that holds the photo.
  */
-export function resizeMaps(maps: PlanarMaps, width: number, height: number): PlanarMaps {
-  if (width === maps.width && height === maps.height) return maps;
+export function resizeMaps(
+  maps: PlanarMaps,
+  width: number,
+  height: number,
+  source: { width: number; height: number } = maps,
+): PlanarMaps {
+  if (
+    width === maps.width &&
+    height === maps.height &&
+    source.width === maps.width &&
+    source.height === maps.height
+  ) {
+    return maps;
+  }
   const { width: sw, height: sh, channels } = maps;
   const x0 = new Int32Array(width);
   const x1 = new Int32Array(width);
   const fx = new Float32Array(width);
   for (let x = 0; x < width; x++) {
-    const s = Math.min(Math.max(((x + 0.5) * sw) / width - 0.5, 0), sw - 1);
+    const s = Math.min(
+      Math.max(((x + 0.5) * source.width) / width - 0.5, 0),
+      Math.max(0, Math.min(source.width, sw) - 1),
+    );
     x0[x] = Math.floor(s);
     x1[x] = Math.min(x0[x] + 1, sw - 1);
     fx[x] = s - x0[x];
@@ -58,7 +80,10 @@ export function resizeMaps(maps: PlanarMaps, width: number, height: number): Pla
   const sn = sw * sh;
   const dn = width * height;
   for (let y = 0; y < height; y++) {
-    const s = Math.min(Math.max(((y + 0.5) * sh) / height - 0.5, 0), sh - 1);
+    const s = Math.min(
+      Math.max(((y + 0.5) * source.height) / height - 0.5, 0),
+      Math.max(0, Math.min(source.height, sh) - 1),
+    );
     const y0 = Math.floor(s);
     const y1 = Math.min(y0 + 1, sh - 1);
     const fy = s - y0;
@@ -74,6 +99,14 @@ export function resizeMaps(maps: PlanarMaps, width: number, height: number): Pla
     }
   }
   return { width, height, channels, data: out };
+}
+
+/** Keeps a subset of channels (in the given order). */
+export function selectChannels(maps: PlanarMaps, channels: readonly number[]): PlanarMaps {
+  const n = maps.width * maps.height;
+  const out = new Float32Array(n * channels.length);
+  channels.forEach((c, i) => out.set(mapChannel(maps, c), i * n));
+  return { width: maps.width, height: maps.height, channels: channels.length, data: out };
 }
 
 /** Element-wise mean of maps of one size (multi-scale averaging, as OpenPose's --scale_number). */

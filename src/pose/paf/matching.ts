@@ -9,7 +9,11 @@ export type MatchingMethod = 'greedy' | 'hungarian';
 const byScore = (p: LimbCandidate, q: LimbCandidate): number => q.score - p.score || p.a - q.a || p.b - q.b;
 
 /** OpenPose's matching: take candidates in descending score order while both ends are free. */
-export function matchGreedy(candidates: readonly LimbCandidate[], countA: number, countB: number): LimbCandidate[] {
+export function matchGreedy(
+  candidates: readonly LimbCandidate[],
+  countA: number,
+  countB: number,
+): LimbCandidate[] {
   const usedA = new Uint8Array(countA);
   const usedB = new Uint8Array(countB);
   const limit = Math.min(countA, countB);
@@ -28,7 +32,11 @@ export function matchGreedy(candidates: readonly LimbCandidate[], countA: number
  * Maximum-total-score matching (Hungarian / Kuhn-Munkres, O(n^2 m)). Pairs without a candidate weigh
  * 0, so the optimal assignment restricted to real candidates is a maximum-weight matching.
  */
-export function matchHungarian(candidates: readonly LimbCandidate[], countA: number, countB: number): LimbCandidate[] {
+export function matchHungarian(
+  candidates: readonly LimbCandidate[],
+  countA: number,
+  countB: number,
+): LimbCandidate[] {
   if (candidates.length === 0) return [];
   // Rows must not outnumber columns: transpose when A has more peaks.
   const transpose = countA > countB;
@@ -102,5 +110,7 @@ export function matchLimb(
   countA: number,
   countB: number,
 ): LimbCandidate[] {
-  return method === 'hungarian' ? matchHungarian(candidates, countA, countB) : matchGreedy(candidates, countA, countB);
+  return method === 'hungarian'
+    ? matchHungarian(candidates, countA, countB)
+    : matchGreedy(candidates, countA, countB);
 }

@@ -11,13 +11,13 @@ export interface Peak {
 }
 
 export interface PeakOptions {
-  /** Minimum value of the searched map at a peak (OpenPose's nms_threshold, 0.05). */
+  /** Minimum score (the `scoreMap` value when given) of a peak (OpenPose's nms_threshold, 0.05). */
   threshold: number;
   /** Keep at most this many peaks, best first (OpenPose: 96 = POSE_MAX_PEOPLE). */
   maxPeaks?: number;
   /**
    * Map to read scores from, e.g. the unsmoothed heatmap when peaks are searched in a smoothed one
-   * (smoothing lowers peak heights; scores should stay comparable to the network's).
+   * (smoothing lowers peak heights; scores and the threshold keep the network's meaning).
    */
   scoreMap?: Float32Array;
 }
@@ -45,7 +45,7 @@ export function findPeaks(map: Float32Array, width: number, height: number, opti
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
       const v = map[i];
-      if (!(v > threshold)) continue;
+      if (!(scoreMap[i] > threshold)) continue;
       let isPeak = true;
       for (let dy = -1; dy <= 1 && isPeak; dy++) {
         const yy = y + dy;

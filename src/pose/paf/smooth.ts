@@ -22,25 +22,26 @@ export function gaussianBlur(map: Float32Array, width: number, height: number, s
   const r = (k.length - 1) / 2;
   const tmp = new Float32Array(width * height);
   const out = new Float32Array(width * height);
+  // Rows: clamped taps only near the borders.
   for (let y = 0; y < height; y++) {
     const row = y * width;
     for (let x = 0; x < width; x++) {
       let acc = 0;
-      for (let i = -r; i <= r; i++) {
-        const xx = x + i < 0 ? 0 : x + i >= width ? width - 1 : x + i;
-        acc += k[i + r] * map[row + xx];
+      if (x >= r && x < width - r) {
+        for (let i = -r; i <= r; i++) acc += k[i + r] * map[row + x + i];
+      } else {
+        for (let i = -r; i <= r; i++) acc += k[i + r] * map[row + Math.min(width - 1, Math.max(0, x + i))];
       }
       tmp[row + x] = acc;
     }
   }
+  // Columns: accumulate whole rows at once (contiguous memory).
   for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      let acc = 0;
-      for (let i = -r; i <= r; i++) {
-        const yy = y + i < 0 ? 0 : y + i >= height ? height - 1 : y + i;
-        acc += k[i + r] * tmp[yy * width + x];
-      }
-      out[y * width + x] = acc;
+    const dst = y * width;
+    for (let i = -r; i <= r; i++) {
+      const src = Math.min(height - 1, Math.max(0, y + i)) * width;
+      const w = k[i + r];
+      for (let x = 0; x < width; x++) out[dst + x] += w * tmp[src + x];
     }
   }
   return out;

@@ -63,8 +63,7 @@ const dist = (a: { x: number; y: number }, b: { x: number; y: number }): number 
  * Fills BODY_25 heels (21, 24) and big toes (19, 22) from BlazePose, in place. A foot is used only where
  * BlazePose is confident and its ankle agrees with ours (so a foot belongs to this leg); its heel and toe
  * keep their offsets from BlazePose's ankle but hang from our ankle, so the foot joins our skeleton.
- * BlazePose has no small toe: BODY_25 20 and 23 stay 0,0,0. When BlazePose has the sides swapped
- * (its left ankle on our right one) the feet are swapped back. Returns how many foot points were set.
+ * BlazePose has no small toe: BODY_25 20 and 23 stay 0,0,0. Returns how many foot points were set.
  */
 export function mergeFeet(
   body25: Keypoint[],
@@ -76,24 +75,25 @@ export function mergeFeet(
   const ourR = body25[right.ankle];
   const bl = blaze[left.blazeAnkle];
   const br = blaze[right.blazeAnkle];
-  // Swap BlazePose's sides when crossing them fits our ankles better.
-  const swapped =
+  // BlazePose with its legs' sides crossed relative to ours has taken the person for a back view (a face
+  // cut by the frame does that), and then its feet point the wrong way: none are used.
+  const crossed =
     ourL.score > 0 && ourR.score > 0 && dist(ourL, br) + dist(ourR, bl) < dist(ourL, bl) + dist(ourR, br);
+  if (crossed) return 0;
   let set = 0;
   for (const side of FEET) {
-    const src = swapped ? (side === left ? right : left) : side;
     const ankle = body25[side.ankle];
     const knee = body25[BODY25_KNEE_OF_ANKLE[side.ankle]];
     if (!(ankle.score >= options.minAnkleScore)) continue;
     const shin = knee.score > 0 ? dist(knee, ankle) : 0;
     if (!(shin > 0)) continue;
-    const blazeAnkle = blaze[src.blazeAnkle];
+    const blazeAnkle = blaze[side.blazeAnkle];
     if (dist(blazeAnkle, ankle) > options.maxAnkleOffset * shin) continue;
     const dx = ankle.x - blazeAnkle.x;
     const dy = ankle.y - blazeAnkle.y;
     for (const [from, to] of [
-      [src.blazeHeel, side.heel],
-      [src.blazeToe, side.bigToe],
+      [side.blazeHeel, side.heel],
+      [side.blazeToe, side.bigToe],
     ] as const) {
       const p = blaze[from];
       if (!(p.score >= options.minFootScore)) continue;

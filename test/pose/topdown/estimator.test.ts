@@ -1,0 +1,251 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadPhoto } from '../../../src/image/decode.js';
+import { createTopDownEstimator, Pyramid, type TopDownEstimator } from '../../../src/pose/topdown/estimator.js';
+import { readOpenPoseJson } from '../../../src/pose/openpose-json.js';
+import { createPckCounts, derivedBody25Points, mergePck, pckImage, summarizePck } from '../../../src/eval/pck.js';
+import { evaluateKeypoints, personToCocoDet, type CocoKeypointsGt } from '../../../src/eval/coco.js';
+import { tf } from '../../../src/runtime/tfjs.js';
+import { examplePhoto, needShared, sharedPath } from '../../helpers/paths.js';
+import type { Person, Photo, Quality } from '../../../src/types.js';
+
+const TRYON = 'eval/multimodal-garment-designer/assets/data';
+const COCO = 'eval/mmpose/tests/data/coco';
+const OCHUMAN = 'eval/mmpose/tests/data/ochuman';
+const QUALITIES: Quality[] = ['fast', 'balanced', 'best'];
+
+/** A photo of one colour with white squares at the given places. */
+function squaresPhoto(w: number, h: number, squares: Array<{ x: number; y: number; size: number }>): Photo {
+  const rgb = new Uint8Array(w * h * 3);
+  for (const s of squares) {
+    for (let y = s.y; y < s.y + s.size; y++) for (let x = s.x; x < s.x + s.size; x++) rgb.fill(255, (y * w + x) * 3, (y * w + x) * 3 + 3);
+  }
+  return { id: 'squares', source: 'test', width: w, height: h, rgb };
+}
+
+/** Centroid of the brightness of a [1, S, S, 3] crop, in crop pixels (pixel centres at +0.5). */
+async function centroid(t: tf.Tensor4D): Promise<{ x: number; y: number }> {
+  const [, s] = t.shape;
+  const v = await t.data();
+  let sum = 0;
+  let sx = 0;
+  let sy = 0;
+  for (let y = 0; y < s; y++) {
+    for (let x = 0; x < s; x++) {
+      const b = v[(y * s + x) * 3];
+      sum += b;
+      sx += b * (x + 0.5);
+      sy += b * (y + 0.5);
+    }
+  }
+  return { x: sx / sum, y: sy / sum };
+}
+
+test('crops land where the geometry says, at full resolution and from the pyramid', async () => {
+  const photo = squaresPhoto(1200, 900, [{ x: 20, y: 20, size: 8 }, { x: 800, y: 600, size: 32 }]);
+  const { initTfjs } = await import('../../../src/runtime/tfjs.js');
+  await initTfjs();
+  const pyr = new Pyramid(photo);
+  try {
+    // Small region (level 0, partly outside the photo): the 8 px square centred at (24, 24) sits 16 px
+    // right of and below the region's centre.
+    const a = pyr.crop({ cx: 8, cy: 8, size: 64 }, 64);
+    const ca = await centroid(a);
+    a.dispose();
+    assert.ok(Math.abs(ca.x - 48) < 0.5 && Math.abs(ca.y - 48) < 0.5, JSON.stringify(ca));
+    // Large region (sampled from a quarter-resolution level): square centre (816, 616) -> crop (16+..)
+    const b = pyr.crop({ cx: 600, cy: 450, size: 1024 }, 256);
+    const cb = await centroid(b);
+    b.dispose();
+    const expect = { x: ((816 - (600 - 512)) / 1024) * 256, y: ((616 - (450 - 512)) / 1024) * 256 };
+    assert.ok(Math.abs(cb.x - expect.x) < 0.5 && Math.abs(cb.y - expect.y) < 0.5, `${JSON.stringify(cb)} vs ${JSON.stringify(expect)}`);
+    // Mirrored crop: the square moves to the other side.
+    const m = pyr.crop({ cx: 8, cy: 8, size: 64 }, 64, true);
+    const cm = await centroid(m);
+    m.dispose();
+    assert.ok(Math.abs(cm.x - 16) < 0.5 && Math.abs(cm.y - 48) < 0.5, JSON.stringify(cm));
+  } finally {
+    pyr.dispose();
+  }
+});
+
+describe('default (top-down) estimator, balanced', () => {
+  let est: TopDownEstimator;
+  before(async () => {
+    est = await createTopDownEstimator({ quality: 'balanced' });
+  });
+  after(() => est?.dispose());
+
+  test('an empty photo has nobody in it', async () => {
+    const people = await est.estimate(squaresPhoto(640, 480, []));
+    assert.deepEqual(people, []);
+  });
+
+  test('a group photo: every person has BODY_25 in the photo, 0..1 scores, a box, and BlazePose extras', async () => {
+    const photo = await loadPhoto(examplePhoto(1));
+    const people = await est.estimate(photo);
+    assert.ok(people.length >= 3, `found ${people.length} people`);
+    for (const p of people) {
+      assert.equal(p.keypoints.length, 25);
+      assert.ok(p.score > 0 && p.score <= 1);
+      for (const k of p.keypoints) {
+        assert.ok(k.score >= 0 && k.score <= 1);
+        if (k.score > 0) assert.ok(k.x >= 0 && k.y >= 0 && k.x < photo.width && k.y < photo.height);
+        else assert.deepEqual(k, { x: 0, y: 0, score: 0 });
+      }
+      // Small toes: BlazePose has none, so always 0,0,0.
+      assert.equal(p.keypoints[20].score, 0);
+      assert.equal(p.keypoints[23].score, 0);
+      // Neck and MidHip are OpenPose's midpoints.
+      const [n, rs, ls] = [p.keypoints[1], p.keypoints[2], p.keypoints[5]];
+      if (rs.score > 0 && ls.score > 0) assert.ok(Math.abs(n.x - (rs.x + ls.x) / 2) < 1e-6);
+      assert.ok(p.box.width > 0 && p.box.height > 0);
+      if (p.extra) {
+        assert.equal(p.extra.skeleton, 'blazepose33');
+        assert.equal(p.extra.keypoints.length, 33);
+      }
+    }
+  });
+
+  test('a mirrored photo gives the mirrored people (left and right kept apart)', async () => {
+    const photo = await loadPhoto(examplePhoto(2));
+    const { width: w, height: h } = photo;
+    const flipped = new Uint8Array(photo.rgb.length);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) flipped.set(photo.rgb.subarray((y * w + x) * 3, (y * w + x) * 3 + 3), (y * w + (w - 1 - x)) * 3);
+    }
+    const a = await est.estimate(photo);
+    const b = await est.estimate({ ...photo, rgb: flipped });
+    assert.equal(a.length, b.length);
+    // BODY_25 left/right pairs.
+    const swap = [0, 1, 5, 6, 7, 2, 3, 4, 8, 12, 13, 14, 9, 10, 11, 16, 15, 18, 17, 22, 23, 24, 19, 20, 21];
+    let close = 0;
+    let total = 0;
+    for (const p of a) {
+      // The mirrored person whose neck is nearest.
+      const q = b
+        .map((c) => c.keypoints.map((_, i) => ({ ...c.keypoints[swap[i]], x: w - 1 - c.keypoints[swap[i]].x })))
+        .sort((m, n) => Math.hypot(m[1].x - p.keypoints[1].x, m[1].y - p.keypoints[1].y) - Math.hypot(n[1].x - p.keypoints[1].x, n[1].y - p.keypoints[1].y))[0];
+      p.keypoints.forEach((k, i) => {
+        if (k.score < 0.3 || q[i].score < 0.3) return;
+        total++;
+        if (Math.hypot(k.x - q[i].x, k.y - q[i].y) <= 0.05 * h) close++;
+      });
+    }
+    assert.ok(total >= 10 && close / total >= 0.9, `${close}/${total} confident points agree`);
+  });
+
+  test('memory stays flat over repeated photos', async () => {
+    const photo = await loadPhoto(examplePhoto(6));
+    await est.estimate(photo);
+    const before = tf.memory().numTensors;
+    const bytes = tf.memory().numBytes;
+    for (let i = 0; i < 3; i++) await est.estimate(photo);
+    assert.equal(tf.memory().numTensors, before);
+    assert.equal(tf.memory().numBytes, bytes);
+  });
+});
+
+interface TryonItem {
+  image: string;
+  ref: string;
+  scale: number;
+}
+
+function tryonItems(set: 'vitonhd' | 'dresscode'): TryonItem[] {
+  const root = sharedPath(TRYON, set);
+  if (set === 'vitonhd') {
+    const dir = join(root, 'test');
+    return readdirSync(join(dir, 'image')).map((f) => ({
+      image: join(dir, 'image', f),
+      ref: join(dir, 'openpose_json', f.replace(/\.jpg$/, '_keypoints.json')),
+      scale: 1,
+    }));
+  }
+  return readdirSync(root)
+    .filter((cat) => existsSync(join(root, cat, 'images')))
+    .flatMap((cat) =>
+      readdirSync(join(root, cat, 'images')).map((f) => ({
+        image: join(root, cat, 'images', f),
+        ref: join(root, cat, 'keypoints', f.replace(/_0\.jpg$/, '_2.json')),
+        scale: 2,
+      })),
+    );
+}
+
+for (const quality of QUALITIES) {
+  describe(`default estimator (${quality}) on the shared evaluation photos`, { skip: needShared('eval') }, () => {
+    let est: TopDownEstimator;
+    before(async () => {
+      est = await createTopDownEstimator({ quality });
+    });
+    after(() => est?.dispose());
+
+    for (const set of ['vitonhd', 'dresscode'] as const) {
+      test(`${set}: >= 97% of OpenPose's keypoints (c > 0.3) within 0.05 H, per keypoint type`, async (t) => {
+        const counts = createPckCounts([0.05]);
+        const alphas = [0.05];
+        for (const item of tryonItems(set)) {
+          const photo = await loadPhoto(item.image);
+          const people = await est.estimate(photo);
+          const ref = readOpenPoseJson(readFileSync(item.ref, 'utf8'), { scale: item.scale });
+          assert.equal(people.length, 1, `${item.image}: one person`);
+          mergePck(counts, pckImage(people, ref.people, photo.height, { alphas, skip: derivedBody25Points(ref.format) }));
+          const [p] = people;
+          if (p.keypoints[11].score > 0.5 && p.keypoints[14].score > 0.5) {
+            // Feet in view: BlazePose ran; its ankles agree with ours and the heels hang below the knees.
+            assert.equal(p.extra?.skeleton, 'blazepose33');
+            const blaze = p.extra.keypoints;
+            for (const [ours, theirs] of [[14, 27], [11, 28]]) {
+              const d = Math.hypot(p.keypoints[ours].x - blaze[theirs].x, p.keypoints[ours].y - blaze[theirs].y);
+              assert.ok(d < 0.05 * photo.height, `${item.image}: BlazePose ankle ${theirs} is ${d} px off`);
+            }
+            assert.ok(p.keypoints[21].score > 0 || p.keypoints[24].score > 0, `${item.image}: a heel`);
+            for (const heel of [21, 24]) {
+              if (p.keypoints[heel].score > 0) assert.ok(p.keypoints[heel].y > p.keypoints[13].y);
+            }
+          }
+          if (set === 'vitonhd') {
+            // The photos end above the ankles: nothing below the frame is invented.
+            for (const i of [11, 14, 19, 20, 21, 22, 23, 24]) {
+              assert.deepEqual(people[0].keypoints[i], { x: 0, y: 0, score: 0 }, `${item.image} point ${i}`);
+            }
+          }
+        }
+        const s = summarizePck(counts);
+        t.diagnostic(`${set} ${quality}: PCK@0.05H ${s.PCK['0.05']?.toFixed(3)} over ${s.points} points`);
+        assert.ok(s.points >= 30);
+        for (const k of s.perKeypoint) assert.ok((k.pck['0.05'] ?? 0) >= 0.97, `${k.name}: ${k.pck['0.05']} of ${k.n}`);
+      });
+    }
+
+    test('COCO (mmpose test images): people found = people annotated, OKS-AP >= 0.75', async (t) => {
+      const gt = JSON.parse(readFileSync(sharedPath(COCO, 'test_coco.json'), 'utf8')) as CocoKeypointsGt;
+      const dets = [];
+      for (const im of gt.images) {
+        const people = await est.estimate(await loadPhoto(sharedPath(COCO, im.file_name)));
+        const annotated = gt.annotations.filter((a) => a.image_id === im.id && (a.num_keypoints ?? 0) > 0).length;
+        assert.equal(people.length, annotated, `${im.file_name}`);
+        dets.push(...people.map((p: Person) => personToCocoDet(im.id, p)));
+      }
+      const r = evaluateKeypoints(gt, dets);
+      t.diagnostic(`COCO ${quality}: AP ${r.AP.toFixed(3)} AP50 ${r.AP50.toFixed(3)} AP75 ${r.AP75.toFixed(3)} AR ${r.AR.toFixed(3)}`);
+      assert.ok(r.AP >= 0.75, `AP ${r.AP}`);
+    });
+
+    test('OCHuman (heavy occlusion, not every person annotated): reported', { skip: needShared(OCHUMAN) }, async (t) => {
+      const gt = JSON.parse(readFileSync(sharedPath(OCHUMAN, 'test_ochuman.json'), 'utf8')) as CocoKeypointsGt;
+      const dets = [];
+      for (const im of gt.images) {
+        const people = await est.estimate(await loadPhoto(sharedPath(OCHUMAN, im.file_name)));
+        dets.push(...people.map((p: Person) => personToCocoDet(im.id, p)));
+      }
+      const r = evaluateKeypoints(gt, dets);
+      t.diagnostic(`OCHuman ${quality}: AP ${r.AP.toFixed(3)} AP50 ${r.AP50.toFixed(3)} AR ${r.AR.toFixed(3)}`);
+      // A floor only (overlapping pairs collapse into one skeleton): every image yields someone.
+      assert.ok(r.AR > 0.3, `AR ${r.AR}`);
+    });
+  });
+}
