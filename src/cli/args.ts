@@ -14,9 +14,13 @@ export interface CliCommand {
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** node:util parseArgs with usage errors turned into UsageError (exit code 2). */
-export function parseCli<O extends Options>(argv: string[], options: O, allowPositionals = true) {
+export type ParsedCli<O extends Options> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>
+>;
+
+export function parseCli<O extends Options>(argv: string[], options: O, allowPositionals = true): ParsedCli<O> {
   try {
-    return parseArgs({ args: argv, options, allowPositionals, strict: true });
+    return parseArgs({ args: argv, options, allowPositionals, strict: true }) as ParsedCli<O>;
   } catch (err) {
     throw new UsageError(err instanceof Error ? err.message.replace(/\. To specify.*$/s, '') : String(err));
   }

@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -23,6 +23,7 @@ export function gradient(w: number, h: number): Buffer {
 
 /** Writes one of every input kind the decoder must handle; returns their paths by name. */
 export async function writeInputZoo(dir: string): Promise<Record<string, string>> {
+  await mkdir(dir, { recursive: true });
   const raw = { raw: { width: 40, height: 30, channels: 3 as const } };
   const g = gradient(40, 30);
   const p = (n: string) => join(dir, n);

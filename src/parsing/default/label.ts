@@ -4,6 +4,7 @@ import { chainDistance, ellipseRadius, polygonSignedDistance, type BodyModel } f
 import { fitGmm, gmmNll, type Gmm } from './gmm.js';
 import { APPEARANCE, APPEARANCE_COUNT, PART, PART_APPEARANCE, PART_COUNT } from './parts.js';
 import { positionCosts } from './zones.js';
+import { geodesicDistance } from './geodesic.js';
 
 /**
  * Labels one person on a coarse grid: colour models learned from this photo (skin from the face, hair
@@ -30,6 +31,8 @@ export interface LabelOutput {
   unary: Float32Array;
   /** seed cells per appearance (for inspection) */
   seeds: number[][];
+  /** garment reach per cell, 0..1 (for inspection) */
+  reach?: Float32Array;
 }
 
 export interface LabelOptions {
@@ -42,6 +45,12 @@ export interface LabelOptions {
   crfWeight: number;
   crfSigma: number;
   refits: number;
+  /** Cost added to skin parts at cells joined to a garment's seeds without a colour edge (0: off). */
+  garmentReach: number;
+  /** Geodesic distance (colour units) over which that cost fades. */
+  garmentReachScale: number;
+  /** Colour steps up to this size are texture, not edges. */
+  garmentReachNoise: number;
 }
 
 export const DEFAULT_LABEL_OPTIONS: LabelOptions = {
@@ -52,6 +61,9 @@ export const DEFAULT_LABEL_OPTIONS: LabelOptions = {
   crfWeight: 1.6,
   crfSigma: 9,
   refits: 1,
+  garmentReach: 4,
+  garmentReachScale: 0.3,
+  garmentReachNoise: 0.02,
 };
 
 const COMPONENTS = [5, 3, 3, 4, 4, 3, 3]; // per appearance: bg, skin, hair, upper, lower, shoe, hat
@@ -256,10 +268,62 @@ function skinThreshold(f: Float32Array, cells: number[], skin: Gmm, percentile =
  * Removes cells of typical skin colour from another appearance's samples (necklines, bare midriffs,
  * open shoes), unless that would leave too few.
  */
-function withoutSkin(f: Float32Array, cells: number[], skin: Gmm | undefined, threshold: number): number[] {
+function withoutSkin(
+  f: Float32Array,
+  cells: number[],
+  skin: Gmm | undefined,
+  threshold: number,
+  garment = false,
+): number[] {
   if (!skin || !Number.isFinite(threshold)) return cells;
   const kept = cells.filter((c) => gmmNll(skin, f[c * 3], f[c * 3 + 1], f[c * 3 + 2]) > threshold);
+  // most of a garment's own zone (mid torso, top of the thighs) looking like skin means a skin-coloured
+  // garment, not a neckline; shoes and hair zones are small and often mostly skin (sandals, foreheads)
+  if (garment && kept.length < cells.length / 2) return cells;
   return kept.length >= MIN_SEEDS ? kept : cells;
+}
+
+const isGarment = (a: number): boolean => a === APPEARANCE.UPPER || a === APPEARANCE.LOWER;
+
+const SKIN_PARTS: readonly number[] = [PART.ARM_R, PART.ARM_L, PART.LEG_R, PART.LEG_L];
+
+/**
+ * Garment reach per cell in 0..1: 1 where a path from the garments' seeds leads without ever turning from
+ * garment-like to skin-like colour, fading with the change crossed. The path cost is the change in
+ * P(garment | colour) between neighbours (Bai & Sapiro's geodesic segmentation): a hem into bare skin
+ * costs about 1 however soft the edge; a skin-coloured garment, whose colour is as likely either way, costs
+ * nothing along its length.
+ */
+function garmentReach(
+  f: Float32Array,
+  grid: Grid,
+  matte: Float32Array,
+  garmentSeeds: number[],
+  models: Array<Gmm | undefined>,
+  o: LabelOptions,
+): Float32Array {
+  const n = grid.width * grid.height;
+  const out = new Float32Array(n);
+  const skin = models[APPEARANCE.SKIN];
+  const garments = [models[APPEARANCE.UPPER], models[APPEARANCE.LOWER]].filter((g): g is Gmm => !!g);
+  if (!garmentSeeds.length || o.garmentReach <= 0 || !skin || !garments.length) return out;
+  // P(garment) as a 1-channel feature (the geodesic works on 3 channels: the other two stay 0)
+  const p = new Float32Array(n * 3);
+  for (let i = 0; i < n; i++) {
+    const x = f[i * 3];
+    const y = f[i * 3 + 1];
+    const z = f[i * 3 + 2];
+    let g = Infinity;
+    for (const m of garments) g = Math.min(g, gmmNll(m, x, y, z));
+    const d = gmmNll(skin, x, y, z) - g;
+    p[i * 3] = 1 / (1 + Math.exp(-Math.max(-30, Math.min(30, d))));
+  }
+  const d = geodesicDistance(p, grid.width, grid.height, garmentSeeds, matte, {
+    noise: o.garmentReachNoise,
+    stepCost: 0.002,
+  });
+  for (let i = 0; i < n; i++) out[i] = Math.exp(-d[i] / o.garmentReachScale);
+  return out;
 }
 
 export function labelPerson(input: LabelInput, options: Partial<LabelOptions> = {}): LabelOutput {
@@ -277,9 +341,16 @@ export function labelPerson(input: LabelInput, options: Partial<LabelOptions> = 
   if (!models[APPEARANCE.SKIN]) models[APPEARANCE.SKIN] = genericSkin(o.lightWeight);
   const seedSkin = models[APPEARANCE.SKIN]!;
   const skinTh = skinThreshold(f, seeds[APPEARANCE.SKIN], seedSkin);
+  const kept: number[][] = seeds.map((c) => c);
   for (const a of NOT_SKIN) {
-    const cells = withoutSkin(f, seeds[a], models[APPEARANCE.SKIN], skinTh);
+    const cells = withoutSkin(f, seeds[a], models[APPEARANCE.SKIN], skinTh, isGarment(a));
+    kept[a] = cells;
     if (cells.length !== seeds[a].length) models[a] = fit(f, cells, COMPONENTS[a]);
+  }
+  const reach = garmentReach(f, grid, matte, [...kept[APPEARANCE.UPPER], ...kept[APPEARANCE.LOWER]], models, o);
+  for (let i = 0; i < n; i++) {
+    if (reach[i] < 0.01) continue;
+    for (const p of SKIN_PARTS) pos[i * PART_COUNT + p] += o.garmentReach * reach[i];
   }
 
   let result: CrfResult | undefined;
@@ -301,7 +372,7 @@ export function labelPerson(input: LabelInput, options: Partial<LabelOptions> = 
       if (skin) models[APPEARANCE.SKIN] = skin;
       for (let a = 0; a < APPEARANCE_COUNT; a++) {
         if (a === APPEARANCE.SKIN) continue;
-        const own = NOT_SKIN.includes(a) ? withoutSkin(f, cells[a], seedSkin, skinTh) : cells[a];
+        const own = NOT_SKIN.includes(a) ? withoutSkin(f, cells[a], seedSkin, skinTh, isGarment(a)) : cells[a];
         const g = fit(f, own, COMPONENTS[a]);
         if (g) models[a] = g;
       }
@@ -309,5 +380,5 @@ export function labelPerson(input: LabelInput, options: Partial<LabelOptions> = 
     unary = unaryCosts(colourCosts(f, n, models, o.colourCap), pos, matte, n, o);
     result = meanField(unary, weights, grid.width, grid.height, PART_COUNT);
   }
-  return { parts: result!.labels, q: result!.q, models, unary, seeds };
+  return { parts: result!.labels, q: result!.q, models, unary, seeds, reach };
 }

@@ -7,6 +7,7 @@ import { bodyModel, MIN_SCORE, type BodyModel } from './geometry.js';
 import { fastGuidedFilter, sampleBilinear } from './matte.js';
 import { labelPerson, DEFAULT_LABEL_OPTIONS, type LabelOptions, type LabelOutput } from './label.js';
 import { PART, PART_COUNT } from './parts.js';
+import { blazeFacing, body25Facing, faceSkinFraction, shouldSwapSides, swapBlazeSides, swapBody25Sides } from './facing.js';
 import { cleanHair, decideGarments, partsToCihp, removeSpecks, type GarmentDecision } from './rules.js';
 
 /**
@@ -308,12 +309,23 @@ export function parseWith(
   const works: PersonWork[] = [];
   people.forEach((person, index) => {
     if (person.keypoints.filter((k) => k.score >= MIN_SCORE).length < 2) return;
-    const given = person.extra?.skeleton === 'blazepose33' ? person.extra.keypoints : undefined;
-    const body0 = bodyModel(person.keypoints, given);
-    const crop = personCrop(person.keypoints, body0);
+    let given = person.extra?.skeleton === 'blazepose33' ? person.extra.keypoints : undefined;
+    let kps = person.keypoints;
+    const body0 = bodyModel(kps, given);
+    const crop = personCrop(kps, body0);
     const bp = runBlazePose(blazepose, photo, crop);
-    const blaze = given ?? (agrees(bp.landmarks, person.keypoints, body0.scale) ? bp.landmarks : undefined);
-    const body = blaze && !given ? bodyModel(person.keypoints, blaze) : body0;
+    // the person's own left/right: settle a front/back disagreement between the pose and BlazePose
+    const poseFacing = body25Facing(kps);
+    const ownFacing = blazeFacing(bp.landmarks);
+    let landmarks = bp.landmarks;
+    if (body0.face && shouldSwapSides(poseFacing, ownFacing, faceSkinFraction(photo, body0.face))) {
+      kps = swapBody25Sides(kps);
+    }
+    const facing = body25Facing(kps);
+    if (facing * ownFacing < 0) landmarks = swapBlazeSides(landmarks);
+    if (given && facing * blazeFacing(given) < 0) given = swapBlazeSides(given);
+    const blaze = given ?? (agrees(landmarks, kps, body0.scale) ? landmarks : undefined);
+    const body = bodyModel(kps, blaze);
     const { roi, matte } = personMatte(photo, bp.segmentation, crop, body, tuning);
     const rw = roi.x1 - roi.x0;
     for (let y = roi.y0; y < roi.y1; y++) {

@@ -100,6 +100,18 @@ export function chainXAt(chain: Chain, y: number): number | undefined {
   return undefined;
 }
 
+/** Whether two leg chains swap sides below the hips (signed horizontal order changes). */
+export function legsCross(legR: Chain, legL: Chain): boolean {
+  const n = Math.min(legR.points.length, legL.points.length);
+  if (n < 2) return false;
+  const s0 = Math.sign(legL.points[0].x - legR.points[0].x);
+  for (let i = 1; i < n; i++) {
+    const s = Math.sign(legL.points[i].x - legR.points[i].x);
+    if (s !== 0 && s !== s0) return true;
+  }
+  return false;
+}
+
 /**
  * Skirt test: below the crotch, is the space between the two legs' centre lines covered by the garment?
  * `isGarment(part)` says which parts count (the lower garment, or upper + lower for a dress).
@@ -115,6 +127,9 @@ export function coversBetweenLegs(
   // rows from a bit below the hips to where the garment ends
   // knees are needed: without them the legs' lines are guesses and a cut-off photo shows no gap
   if (!body.kneesSeen) return undefined;
+  // crossed legs (seated, posing) leave no gap in any garment: only legs that keep their sides from the
+  // hips down can tell a skirt from trousers
+  if (legsCross(legR, legL)) return undefined;
   const kneeY = Math.min(legR.points[1].y, legL.points[1].y);
   const y0 = body.hipY + 0.3 * (kneeY - body.hipY);
   let rows = 0;

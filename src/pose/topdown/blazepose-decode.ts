@@ -23,7 +23,11 @@ export interface BlazePoseLandmark extends Keypoint {
  * Decodes the 33 BlazePose landmarks in photo pixels. A landmark's score is visibility x presence x the
  * pose flag (the model's confidence that a person is in the crop).
  */
-export function decodeBlazePose(ld3d: ArrayLike<number>, poseFlag: number, region: SquareRegion): BlazePoseLandmark[] {
+export function decodeBlazePose(
+  ld3d: ArrayLike<number>,
+  poseFlag: number,
+  region: SquareRegion,
+): BlazePoseLandmark[] {
   if (ld3d.length < BLAZEPOSE_LANDMARKS * VALUES_PER_LANDMARK) {
     throw new Error(`blazepose ld_3d has ${ld3d.length} values, expected >= 165`);
   }
@@ -47,7 +51,13 @@ const FEET = [
 const BODY25_KNEE_OF_ANKLE: Record<number, number> = { 14: 13, 11: 10 };
 
 export interface FeetOptions {
-  /** BlazePose heel/toe scores below this are not used. */
+  /**
+   * BlazePose heels/toes whose presence (is the point in the crop at all) is below this are not used.
+   * Visibility is not gated: a front view hides the heels behind the feet, yet OpenPose still places
+   * them, and BlazePose's position for them is good; the low visibility shows in their score.
+   */
+  minFootPresence: number;
+  /** ...nor those whose score (visibility x presence x pose flag) is below this. */
   minFootScore: number;
   /** Thunder ankles below this score carry no foot. */
   minAnkleScore: number;
@@ -55,13 +65,19 @@ export interface FeetOptions {
   maxAnkleOffset: number;
 }
 
-export const DEFAULT_FEET_OPTIONS: FeetOptions = { minFootScore: 0.5, minAnkleScore: 0.2, maxAnkleOffset: 0.35 };
+export const DEFAULT_FEET_OPTIONS: FeetOptions = {
+  minFootPresence: 0.5,
+  minFootScore: 0.1,
+  minAnkleScore: 0.2,
+  maxAnkleOffset: 0.35,
+};
 
-const dist = (a: { x: number; y: number }, b: { x: number; y: number }): number => Math.hypot(a.x - b.x, a.y - b.y);
+const dist = (a: { x: number; y: number }, b: { x: number; y: number }): number =>
+  Math.hypot(a.x - b.x, a.y - b.y);
 
 /**
  * Fills BODY_25 heels (21, 24) and big toes (19, 22) from BlazePose, in place. A foot is used only where
- * BlazePose is confident and its ankle agrees with ours (so a foot belongs to this leg); its heel and toe
+ * BlazePose is sure the point is there and its ankle agrees with ours (so a foot belongs to this leg); its heel and toe
  * keep their offsets from BlazePose's ankle but hang from our ankle, so the foot joins our skeleton.
  * BlazePose has no small toe: BODY_25 20 and 23 stay 0,0,0. Returns how many foot points were set.
  */
@@ -96,7 +112,7 @@ export function mergeFeet(
       [side.blazeToe, side.bigToe],
     ] as const) {
       const p = blaze[from];
-      if (!(p.score >= options.minFootScore)) continue;
+      if (!(p.presence >= options.minFootPresence && p.score >= options.minFootScore)) continue;
       body25[to] = { x: p.x + dx, y: p.y + dy, score: Math.min(p.score, ankle.score) };
       set++;
     }

@@ -2,13 +2,15 @@ import type { Box, Keypoint, Person, Photo, PoseEstimator, Quality } from '../..
 import type { PoseEstimatorOptions } from '../registry.js';
 import { toBody25 } from '../skeletons.js';
 import { humanModelPath, loadGraphModelFromDisk, tf, type GraphModel } from '../../runtime/tfjs.js';
+import { Pyramid } from './pyramid.js';
+
+export { Pyramid };
 import {
   boxRegion,
-  cropAndResizeBox,
   keypointBox,
   letterboxRegion,
+  MIN_CROP_KEYPOINT_SCORE,
   moveNetCropRegion,
-  pyramidLevel,
   type SquareRegion,
 } from './crop.js';
 import {
@@ -39,7 +41,7 @@ import {
  *    if it still duplicates someone (a crop on a half-hidden person tends to latch onto the one in front);
  * 4. people cut by the frame lose the guessed parts beyond it (frame.ts); face points just outside the
  *    frame go onto the edge, as OpenPose puts them;
- * 5. where an ankle is visible, BlazePose (lite / full / heavy by quality) on the final crop gives heels
+ * 5. where an ankle is visible, BlazePose (lite / full / heavy by quality) on a body-centred crop gives heels
  *    and big toes; BODY_25's small toes (20, 23) are always 0,0,0 (BlazePose has none). Its 33 landmarks
  *    go to Person.extra ({ skeleton: 'blazepose33' }) for the parsers.
  * Keypoints keep their own confidences (zeroing weak points inside the photo costs accuracy); Neck and
@@ -109,52 +111,12 @@ export const QUALITY_CONFIGS: Readonly<Record<Quality, TopDownConfig>> = {
 
 const THUNDER_INPUT = 256;
 
+/** BlazePose's crop: the body's keypoint box, centred, its longer side times this. */
+const BLAZEPOSE_CROP_SCALE = 1.4;
 /** BODY_25 big toes and heels (BlazePose's feet; the small toes stay 0,0,0). */
 const BODY25_FOOT_POINTS = [19, 21, 22, 24];
 /** COCO-17 nose, eyes and ears come first. */
 const COCO17_FACE_POINTS = 5;
-
-/** The photo as float32 tensors at full, half, quarter... resolution (2x2 average pooling). */
-export class Pyramid {
-  private readonly levels: tf.Tensor4D[] = [];
-  constructor(photo: Photo) {
-    this.levels.push(
-      tf.tidy(() => tf.expandDims(tf.cast(tf.tensor3d(photo.rgb, [photo.height, photo.width, 3], 'int32'), 'float32'), 0)),
-    );
-  }
-
-  get maxLevel(): number {
-    const [, h, w] = this.levels[0].shape;
-    let level = 0;
-    while (Math.min(h, w) / 2 ** (level + 1) >= 32) level++;
-    return level;
-  }
-
-  level(k: number): tf.Tensor4D {
-    while (this.levels.length <= k) {
-      const prev = this.levels[this.levels.length - 1];
-      this.levels.push(tf.tidy(() => tf.avgPool(prev, 2, 2, 'valid')));
-    }
-    return this.levels[k];
-  }
-
-  /** The region resized to size x size (float32 RGB 0..255, black outside the photo), optionally mirrored. */
-  crop(region: SquareRegion, size: number, mirror = false): tf.Tensor4D {
-    const k = pyramidLevel(region, size, this.maxLevel);
-    const img = this.level(k);
-    const [, h, w] = img.shape;
-    const box = cropAndResizeBox(region, w, h, size, 1 / 2 ** k);
-    return tf.tidy(() => {
-      const c = tf.image.cropAndResize(img, [box], [0], [size, size], 'bilinear', 0);
-      return mirror ? tf.reverse(c, 2) : c;
-    });
-  }
-
-  dispose(): void {
-    for (const t of this.levels) t.dispose();
-    this.levels.length = 0;
-  }
-}
 
 interface Models {
   multipose: GraphModel;
@@ -185,7 +147,9 @@ interface Candidate {
 /** Whether some ankle (with its knee) is confident enough for mergeFeet to hang a foot from it. */
 function hasFootCarrier(body25: readonly Keypoint[]): boolean {
   const min = DEFAULT_FEET_OPTIONS.minAnkleScore;
-  return (body25[11].score >= min && body25[10].score > 0) || (body25[14].score >= min && body25[13].score > 0);
+  return (
+    (body25[11].score >= min && body25[10].score > 0) || (body25[14].score >= min && body25[13].score > 0)
+  );
 }
 
 /** Index of the kept candidate `c` duplicates (OKS above threshold), or -1. */
@@ -216,10 +180,20 @@ export class TopDownEstimator implements PoseEstimator {
   ) {}
 
   private candidate(detection: MultiposeDetection, keypoints: Keypoint[], region: SquareRegion): Candidate {
-    return { keypoints, region, detection, score: meanScore(keypoints), area: areaOf(keypoints, detection.box) };
+    return {
+      keypoints,
+      region,
+      detection,
+      score: meanScore(keypoints),
+      area: areaOf(keypoints, detection.box),
+    };
   }
 
-  private async multipose(pyr: Pyramid, region: SquareRegion, minScore: number): Promise<MultiposeDetection[]> {
+  private async multipose(
+    pyr: Pyramid,
+    region: SquareRegion,
+    minScore: number,
+  ): Promise<MultiposeDetection[]> {
     const input = pyr.crop(region, this.config.multiposeSize);
     try {
       return decodeMultipose(await runMoveNet(this.models.multipose, input), region, minScore);
@@ -242,7 +216,8 @@ export class TopDownEstimator implements PoseEstimator {
 
   /** The final estimate on a crop: thunder, averaged with its mirror image when the flip test is on. */
   private async final(pyr: Pyramid, region: SquareRegion, known?: Keypoint[]): Promise<Keypoint[]> {
-    const kps = known ?? (await this.thunder(pyr, region));
+    let kps = known ?? (await this.thunder(pyr, region));
+    if (process.env.MS) for (const f of process.env.MS.split(',').map(Number)) kps = averageKeypoints(kps, await this.thunder(pyr, { ...region, size: region.size * f }));
     return this.config.flipTest ? averageKeypoints(kps, await this.thunder(pyr, region, true)) : kps;
   }
 
@@ -344,7 +319,13 @@ export class TopDownEstimator implements PoseEstimator {
         // BlazePose only serves the feet here: skip it when no ankle could carry one (a photo ending at
         // the thigh), which saves a model call per person on most try-on photos.
         if (this.models.blazepose && hasFootCarrier(body)) {
-          const blaze = await this.blazePose(pyr, process.env.BZ ? boxRegion(keypointBox(coco, 0.2) ?? c.detection.box, Number(process.env.BZ)) : c.region);
+          // BlazePose wants the whole body centred with a margin (as its own detector frames it), not
+          // MoveNet's hip-centred crop that leaves the feet at the edge.
+          const bodyBox = keypointBox(coco, MIN_CROP_KEYPOINT_SCORE);
+          const blaze = await this.blazePose(
+            pyr,
+            bodyBox ? boxRegion(bodyBox, BLAZEPOSE_CROP_SCALE) : c.region,
+          );
           if (blaze.length) {
             mergeFeet(body, blaze);
             for (const i of BODY25_FOOT_POINTS) body[i] = inside(body[i]);

@@ -17,8 +17,13 @@ const MISSING: Keypoint = { x: 0, y: 0, score: 0 };
  */
 export function keepInFrame(k: Keypoint, width: number, height: number, margin = 0): Keypoint {
   if (!(k.score > 0) || !Number.isFinite(k.x) || !Number.isFinite(k.y)) return { ...MISSING };
-  if (k.x < -margin || k.y < -margin || k.x >= width + margin || k.y >= height + margin) return { ...MISSING };
-  return { x: Math.min(Math.max(k.x, 0), width - 1), y: Math.min(Math.max(k.y, 0), height - 1), score: k.score };
+  if (k.x < -margin || k.y < -margin || k.x >= width + margin || k.y >= height + margin)
+    return { ...MISSING };
+  return {
+    x: Math.min(Math.max(k.x, 0), width - 1),
+    y: Math.min(Math.max(k.y, 0), height - 1),
+    score: k.score,
+  };
 }
 
 /** COCO-17 limb chains from the trunk outwards: shoulder, elbow, wrist and hip, knee, ankle. */

@@ -19,7 +19,8 @@ export interface MultiposeDetection {
 
 /** Decodes movenet-thunder/lightning's [1, 1, 17, 3] output seen through `region`. */
 export function decodeSinglePose(output: ArrayLike<number>, region: SquareRegion): Keypoint[] {
-  if (output.length < COCO17_COUNT * 3) throw new Error(`movenet output has ${output.length} values, expected 51`);
+  if (output.length < COCO17_COUNT * 3)
+    throw new Error(`movenet output has ${output.length} values, expected 51`);
   const kps: Keypoint[] = [];
   for (let i = 0; i < COCO17_COUNT; i++) {
     const { x, y } = fromCrop(region, output[3 * i + 1], output[3 * i]);
@@ -29,7 +30,11 @@ export function decodeSinglePose(output: ArrayLike<number>, region: SquareRegion
 }
 
 /** Decodes movenet-multipose's [1, 6, 56] output seen through `region`; keeps people scoring >= minScore. */
-export function decodeMultipose(output: ArrayLike<number>, region: SquareRegion, minScore: number): MultiposeDetection[] {
+export function decodeMultipose(
+  output: ArrayLike<number>,
+  region: SquareRegion,
+  minScore: number,
+): MultiposeDetection[] {
   if (output.length % MULTIPOSE_STRIDE !== 0) {
     throw new Error(`movenet-multipose output has ${output.length} values, not a multiple of 56`);
   }
@@ -52,7 +57,14 @@ export function decodeMultipose(output: ArrayLike<number>, region: SquareRegion,
 
 /** COCO-17 left/right pairs (a horizontally flipped input swaps them). */
 export const COCO17_FLIP_PAIRS: ReadonlyArray<readonly [number, number]> = [
-  [1, 2], [3, 4], [5, 6], [7, 8], [9, 10], [11, 12], [13, 14], [15, 16],
+  [1, 2],
+  [3, 4],
+  [5, 6],
+  [7, 8],
+  [9, 10],
+  [11, 12],
+  [13, 14],
+  [15, 16],
 ];
 
 /**

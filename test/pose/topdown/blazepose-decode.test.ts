@@ -24,7 +24,13 @@ test('decodeBlazePose maps input pixels through the crop and scores by sigmoid(v
 });
 
 const P = (x: number, y: number, score = 0.9): Keypoint => ({ x, y, score });
-const L = (x: number, y: number, score = 0.9): BlazePoseLandmark => ({ x, y, score, visibility: score, presence: 1 });
+const L = (x: number, y: number, score = 0.9, presence = 1): BlazePoseLandmark => ({
+  x,
+  y,
+  score: score * presence,
+  visibility: score,
+  presence,
+});
 
 /** BODY_25 with knees at y=600 and ankles at y=800 (left at x=520, right at x=480). */
 function body(): Keypoint[] {
@@ -41,18 +47,18 @@ function blaze(dy = 5, swap = false): BlazePoseLandmark[] {
   const [lx, rx] = swap ? [480, 520] : [520, 480];
   lm[27] = L(lx, 800 + dy);
   lm[28] = L(rx, 800 + dy);
-  lm[29] = L(lx - 10, 810 + dy);
   lm[30] = L(rx - 10, 810 + dy);
+  lm[29] = L(lx - 10, 810 + dy, 0.2); // a hidden left heel (front view): low visibility, still present
   lm[31] = L(lx + 40, 820 + dy);
-  lm[32] = L(rx + 40, 820 + dy, 0.3); // an unsure right toe
+  lm[32] = L(rx + 40, 820 + dy, 0.9, 0.3); // a right toe BlazePose is unsure is in the crop at all
   return lm;
 }
 
-test('mergeFeet hangs confident heels and big toes from our ankles; small toes stay missing', () => {
+test('mergeFeet hangs present heels and big toes from our ankles; small toes stay missing', () => {
   const b = body();
   const n = mergeFeet(b, blaze(5));
   assert.equal(n, 3);
-  assert.deepEqual(b[21], P(510, 810)); // left heel, shifted by our ankle - theirs (0, -5)
+  assert.deepEqual(b[21], P(510, 810, 0.2)); // left heel, shifted by our ankle - theirs (0, -5), own score
   assert.deepEqual(b[19], P(560, 820)); // left big toe
   assert.deepEqual(b[24], P(470, 810)); // right heel
   assert.equal(b[22].score, 0, 'unsure right toe not used');

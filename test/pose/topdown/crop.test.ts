@@ -93,11 +93,14 @@ test('moveNetCropRegion is capped by the farthest photo edge, and needs a visibl
 });
 
 test('keypointBox spans the points above the score threshold', () => {
-  const b = keypointBox([
-    { x: 10, y: 20, score: 0.9 },
-    { x: 50, y: 5, score: 0.5 },
-    { x: 999, y: 999, score: 0.1 },
-  ], 0.2);
+  const b = keypointBox(
+    [
+      { x: 10, y: 20, score: 0.9 },
+      { x: 50, y: 5, score: 0.5 },
+      { x: 999, y: 999, score: 0.1 },
+    ],
+    0.2,
+  );
   assert.deepEqual(b, { x: 10, y: 5, width: 40, height: 15 });
   assert.equal(keypointBox([{ x: 1, y: 1, score: 0 }]), undefined);
 });

@@ -13,7 +13,9 @@ test('OKS is 1 for identical people and falls with distance relative to scale', 
   assert.ok(near > 0.7 && near < 1, `near ${near}`);
   assert.ok(far < 0.1, `far ${far}`);
   // The same offset matters less on a bigger person.
-  assert.ok(keypointSimilarity(body(0), body(20), 400 * 1200) > keypointSimilarity(body(0), body(20), 100 * 300));
+  assert.ok(
+    keypointSimilarity(body(0), body(20), 400 * 1200) > keypointSimilarity(body(0), body(20), 100 * 300),
+  );
 });
 
 test('oksSuppression keeps the first of duplicates and points to it', () => {
