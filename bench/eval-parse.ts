@@ -2,6 +2,7 @@
  * Scores the default parser on the real photos of ../shared/eval and prints per-class IoU tables.
  *
  *   node --import tsx bench/eval-parse.ts [--set tryon|schp|cihp|all] [--pose ref|default] [--out DIR]
+ *     [--prior bodypix:<model folder>]
  *
  * Sets (LIP protocol, src/eval/parsing.ts):
  * - tryon: VITON-HD + Dress Code photos of multimodal-garment-designer, VITON-13 grouping (Dress Code's
@@ -9,7 +10,9 @@
  *   photos. People from the reference OpenPose JSON (`--pose ref`, default) or the default estimator.
  * - schp: SCHP's b*.jpeg photos, our map converted to LIP-20 vs SCHP's visualize/lip (needs the estimator).
  * - cihp: the human-annotated CIHP/LIP images (multi-person), CIHP-20 (needs the estimator).
- * Time per photo is the parser alone (pose excluded); `--out` writes S-maps and overlays to look at.
+ * Time per photo is the parser alone (pose excluded); `--out` writes S-maps and overlays to look at;
+ * `--prior` gives the default parser BodyPix's body parts as an extra prior (e.g.
+ * `--prior bodypix:../shared/models/bodypix/mobilenet-quant2-075`).
  */
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -40,6 +43,7 @@ const { values } = parseArgs({
     pose: { type: 'string', default: 'ref' },
     out: { type: 'string' },
     shared: { type: 'string' },
+    prior: { type: 'string' },
   },
 });
 const shared = resolve(values.shared ?? join(import.meta.dirname, '..', '..', 'shared'));
@@ -114,7 +118,7 @@ function table(title: string, s: ParsingScores): string {
   ].join('\n');
 }
 
-const parser = await createDefaultParser({});
+const parser = await createDefaultParser({ prior: values.prior });
 let estimator: PoseEstimator | undefined;
 async function peopleFor(item: Item, photo: Awaited<ReturnType<typeof loadPhoto>>): Promise<Person[]> {
   if (item.pose && values.pose === 'ref') {

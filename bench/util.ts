@@ -17,11 +17,16 @@ export interface Row {
 
 /** Runs `parsepose <args> --json` from source in a child process and returns its JSON summary. */
 export function runCliJson<T>(args: string[]): T {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/bin.ts'), ...args, '--json'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    maxBuffer: 64 << 20,
-  });
-  if (r.status !== 0 && r.status !== 1) throw new Error(`parsepose ${args[0]} failed (${r.status}): ${r.stderr.slice(-2000)}`);
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'src/cli/bin.ts'), ...args, '--json'],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    },
+  );
+  if (r.status !== 0 && r.status !== 1)
+    throw new Error(`parsepose ${args[0]} failed (${r.status}): ${r.stderr.slice(-2000)}`);
   return JSON.parse(r.stdout) as T;
 }

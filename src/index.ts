@@ -24,15 +24,41 @@ export { expandInputs } from './image/inputs.js';
 export { encodeIndexedPng, encodeGrayPng, decodePng } from './image/png.js';
 
 // Pose (P-map)
-export { createPoseEstimator, registerPoseEstimator, poseModelIds, type PoseEstimatorOptions } from './pose/registry.js';
-export { BODY_25, COCO_18, COCO_17, BLAZEPOSE_33, SKELETONS, toBody25, fromBody25, type Skeleton } from './pose/skeletons.js';
-export { writeOpenPoseJson, readOpenPoseJson, toOpenPoseDocument, type OpenPoseDocument } from './pose/openpose-json.js';
+export {
+  createPoseEstimator,
+  registerPoseEstimator,
+  poseModelIds,
+  type PoseEstimatorOptions,
+} from './pose/registry.js';
+export {
+  BODY_25,
+  COCO_18,
+  COCO_17,
+  BLAZEPOSE_33,
+  SKELETONS,
+  toBody25,
+  fromBody25,
+  type Skeleton,
+} from './pose/skeletons.js';
+export {
+  writeOpenPoseJson,
+  readOpenPoseJson,
+  toOpenPoseDocument,
+  type OpenPoseDocument,
+} from './pose/openpose-json.js';
 export { renderPose, type RenderPoseOptions, type PoseRenderStyle } from './pose/render.js';
 export { decodePafMaps } from './pose/paf/decoder.js';
 
 // Parsing (S-map)
 export { createParser, registerParser, parserIds, type ParserOptions } from './parsing/registry.js';
-export { LABEL_SETS, CIHP_TO, TO_CIHP, toViton13Table, vocPalette, type LabelSet } from './parsing/labelsets.js';
+export {
+  LABEL_SETS,
+  CIHP_TO,
+  TO_CIHP,
+  toViton13Table,
+  vocPalette,
+  type LabelSet,
+} from './parsing/labelsets.js';
 export { convertLabelMap } from './parsing/convert.js';
 export { sMapPng, sMapOverlayPng } from './parsing/output.js';
 

@@ -18,7 +18,11 @@ export type ParsedCli<O extends Options> = ReturnType<
   typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>
 >;
 
-export function parseCli<O extends Options>(argv: string[], options: O, allowPositionals = true): ParsedCli<O> {
+export function parseCli<O extends Options>(
+  argv: string[],
+  options: O,
+  allowPositionals = true,
+): ParsedCli<O> {
   try {
     return parseArgs({ args: argv, options, allowPositionals, strict: true }) as ParsedCli<O>;
   } catch (err) {
@@ -26,7 +30,12 @@ export function parseCli<O extends Options>(argv: string[], options: O, allowPos
   }
 }
 
-export function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+export function oneOf<T extends string>(
+  name: string,
+  value: string | undefined,
+  allowed: readonly T[],
+  fallback: T,
+): T {
   if (value === undefined) return fallback;
   if (!(allowed as readonly string[]).includes(value)) {
     throw new UsageError(`--${name} must be one of ${allowed.join(', ')} (got "${value}")`);
@@ -37,7 +46,8 @@ export function oneOf<T extends string>(name: string, value: string | undefined,
 export function positiveInt(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer (got "${value}")`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`--${name} must be a positive integer (got "${value}")`);
   return n;
 }
 

@@ -74,13 +74,17 @@ function outputsText(kind: Kind): string {
 }
 
 const TITLES: Record<Kind, string> = {
-  pose: 'P-maps: every person\'s body keypoints as OpenPose JSON, and the skeleton drawn like OpenPose draws it',
+  pose: "P-maps: every person's body keypoints as OpenPose JSON, and the skeleton drawn like OpenPose draws it",
   parse: 'S-maps: per-pixel human parsing into labelled parts (CIHP, LIP, ATR or Pascal labels)',
   run: 'S-maps and P-maps in one pass (one decode and one pose estimation per photo)',
 };
 
 export function batchCommand(kind: Kind): CliCommand {
-  const options: Options = { ...COMMON, ...(kind !== 'parse' ? POSE : {}), ...(kind !== 'pose' ? PARSE : {}) };
+  const options: Options = {
+    ...COMMON,
+    ...(kind !== 'parse' ? POSE : {}),
+    ...(kind !== 'pose' ? PARSE : {}),
+  };
   const help = `parsepose ${kind} — ${TITLES[kind]}
 
 Usage: parsepose ${kind} <inputs...> -o <out> [options]
@@ -114,19 +118,30 @@ Example:
         poseModel: (v['pose-model'] as string | undefined) ?? 'default',
         parseModel: (v['parse-model'] as string | undefined) ?? 'default',
         format: oneOf('format', v.format as string | undefined, ['body25', 'coco18', 'coco17'], 'body25'),
-        style: oneOf('style', v.style as string | undefined, ['openpose', 'openpose-cpu', 'controlnet'], 'openpose'),
+        style: oneOf(
+          'style',
+          v.style as string | undefined,
+          ['openpose', 'openpose-cpu', 'controlnet'],
+          'openpose',
+        ),
         labels: oneOf('labels', v.labels as string | undefined, OUTPUT_LABEL_SETS, 'cihp'),
         vis: !v['no-vis'],
         logits: Boolean(v.logits),
         flip: Boolean(v.flip),
-        maxPixels: positiveInt('max-pixels', v['max-pixels'] as string | undefined, DEFAULT_PIPELINE_OPTIONS.maxPixels),
+        maxPixels: positiveInt(
+          'max-pixels',
+          v['max-pixels'] as string | undefined,
+          DEFAULT_PIPELINE_OPTIONS.maxPixels,
+        ),
         netResolution: v['net-resolution'] as string | undefined,
         scales: parseScales(v.scales as string | undefined),
         debugMapsDir: v['debug-maps'] ? LAYOUT.debugMaps(outDir) : undefined,
         overwrite: Boolean(v.overwrite),
       };
       if (opts.netResolution && !/^(-1|\d+)x(-1|\d+)$/.test(opts.netResolution)) {
-        throw new UsageError(`--net-resolution must look like 656x368 or -1x368 (got "${opts.netResolution}")`);
+        throw new UsageError(
+          `--net-resolution must look like 656x368 or -1x368 (got "${opts.netResolution}")`,
+        );
       }
       const workers = positiveInt('workers', v.workers as string | undefined, defaultWorkers());
       const bar = new ProgressBar(0);

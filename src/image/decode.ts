@@ -97,7 +97,9 @@ export async function decodePhoto(
 }
 
 /** Recognises an image container from its first bytes (content sniffing, not the file name). */
-export function sniffFormat(b: Uint8Array): 'JPEG' | 'PNG' | 'WebP' | 'GIF' | 'TIFF' | 'AVIF/HEIF' | undefined {
+export function sniffFormat(
+  b: Uint8Array,
+): 'JPEG' | 'PNG' | 'WebP' | 'GIF' | 'TIFF' | 'AVIF/HEIF' | undefined {
   const ascii = (from: number, to: number) => String.fromCharCode(...b.subarray(from, to));
   if (b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'JPEG';
   if (b[0] === 0x89 && ascii(1, 4) === 'PNG') return 'PNG';
@@ -110,5 +112,7 @@ export function sniffFormat(b: Uint8Array): 'JPEG' | 'PNG' | 'WebP' | 'GIF' | 'T
 
 /** Encodes RGB pixels to PNG bytes. */
 export async function encodeRgbPng(rgb: Uint8Array, width: number, height: number): Promise<Buffer> {
-  return sharp(rgb, { raw: { width, height, channels: 3 } }).png({ compressionLevel: 6 }).toBuffer();
+  return sharp(rgb, { raw: { width, height, channels: 3 } })
+    .png({ compressionLevel: 6 })
+    .toBuffer();
 }

@@ -38,7 +38,14 @@ export function globToRegExp(glob: string): RegExp {
       const end = glob.indexOf('}', i);
       if (end < 0) re += '\\{';
       else {
-        re += '(?:' + glob.slice(i + 1, end).split(',').map(escapeRe).join('|') + ')';
+        re +=
+          '(?:' +
+          glob
+            .slice(i + 1, end)
+            .split(',')
+            .map(escapeRe)
+            .join('|') +
+          ')';
         i = end;
       }
     } else re += escapeRe(c);
@@ -97,7 +104,10 @@ export async function expandInputs(
     if (st?.isDirectory()) {
       const found: string[] = [];
       await walk(input, options.recursive ?? false, found);
-      found.filter((p) => isImageName(p)).sort(byPath).forEach(add);
+      found
+        .filter((p) => isImageName(p))
+        .sort(byPath)
+        .forEach(add);
     } else if (st) add(input);
     else if (hasGlob(input)) {
       const norm = input.split(sep).join('/');
@@ -112,7 +122,14 @@ export async function expandInputs(
         /* base folder missing: no matches */
       }
       const matches = found
-        .filter((p) => re.test(p.split(sep).join('/').replace(/^\.\//, norm.startsWith('./') ? './' : '')))
+        .filter((p) =>
+          re.test(
+            p
+              .split(sep)
+              .join('/')
+              .replace(/^\.\//, norm.startsWith('./') ? './' : ''),
+          ),
+        )
         .filter(isImageName)
         .sort(byPath);
       if (matches.length === 0) missing.push(input);

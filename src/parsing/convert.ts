@@ -156,3 +156,73 @@ export function splitPascalLimbs(
     }
   }
 }
+
+/**
+ * Converts class probabilities (C x H x W, channel = class id of `from`) to another set by summing each
+ * class's probability into the class it maps to, so that the argmax of the result is the converted label
+ * map's class wherever the source argmax was unambiguous. Only CIHP-20 sources (the default parser's set);
+ * Pascal limbs are split by the skeleton as in `convertLabelMap` when people are given.
+ */
+export function convertProbabilities(
+  probs: Float32Array,
+  width: number,
+  height: number,
+  from: 'cihp',
+  to: OutputSet,
+  people?: readonly Person[],
+): Float32Array {
+  const plane = width * height;
+  const inC = probs.length / plane;
+  if (!Number.isInteger(inC) || inC !== 20) throw new Error('probabilities must be 20 x H x W (CIHP-20)');
+  if (to === from) return new Float32Array(probs);
+  const t = withoutIgnore(to === 'lip' ? CIHP_TO.lip : to === 'atr' ? CIHP_TO.atr : CIHP_TO.pascal);
+  const outC = to === 'lip' ? 20 : to === 'atr' ? 18 : 7;
+  const out = new Float32Array(outC * plane);
+  for (let c = 0; c < inC; c++) {
+    const dst = t[c] * plane;
+    const src = c * plane;
+    for (let i = 0; i < plane; i++) out[dst + i] += probs[src + i];
+  }
+  if (to !== 'pascal' || !people?.length) return out;
+  // Pascal: per pixel, where each group's mass goes (nearest bone), then move it from the table's class
+  const segs = people.map((p) => pascalSegments(p.keypoints));
+  const arms = segs.flatMap((s) => s.arms);
+  const legs = segs.flatMap((s) => s.legs);
+  const all = [...segs.flatMap((s) => s.torso), ...arms, ...legs];
+  const nearest = (x: number, y: number, group: Segment[]): number => {
+    let best = Infinity;
+    let label = -1;
+    for (const s of group) {
+      const d = pointSegmentDistance2(x, y, s);
+      if (d < best) {
+        best = d;
+        label = s.label;
+      }
+    }
+    return label;
+  };
+  const ARM = [14, 15, 3];
+  const LEG = [16, 17, 9];
+  const GARMENT = [5, 7, 6, 12, 10];
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      const moves: Array<[number[], number]> = [
+        [ARM, arms.length ? nearest(x + 0.5, y + 0.5, arms) : -1],
+        [LEG, legs.length ? nearest(x + 0.5, y + 0.5, legs) : -1],
+        [GARMENT, all.length ? nearest(x + 0.5, y + 0.5, all) : -1],
+        [[8], P_LOWER_LEG],
+      ];
+      for (const [classes, label] of moves) {
+        if (label < 0) continue;
+        for (const c of classes) {
+          const v = probs[c * plane + i];
+          if (!v || t[c] === label) continue;
+          out[t[c] * plane + i] -= v;
+          out[label * plane + i] += v;
+        }
+      }
+    }
+  }
+  return out;
+}

@@ -29,16 +29,50 @@ export function vocPalette(n = 256): Rgb[] {
 }
 
 const LIP_NAMES = [
-  'Background', 'Hat', 'Hair', 'Glove', 'Sunglasses', 'Upper-clothes', 'Dress', 'Coat', 'Socks', 'Pants',
-  'Jumpsuits', 'Scarf', 'Skirt', 'Face', 'Left-arm', 'Right-arm', 'Left-leg', 'Right-leg', 'Left-shoe',
+  'Background',
+  'Hat',
+  'Hair',
+  'Glove',
+  'Sunglasses',
+  'Upper-clothes',
+  'Dress',
+  'Coat',
+  'Socks',
+  'Pants',
+  'Jumpsuits',
+  'Scarf',
+  'Skirt',
+  'Face',
+  'Left-arm',
+  'Right-arm',
+  'Left-leg',
+  'Right-leg',
+  'Left-shoe',
   'Right-shoe',
 ];
 
 /** CIHP_PGN's display palette (what VITON-HD's image-parse-v3 files show). */
 export const CIHP_PALETTE: Rgb[] = [
-  [0, 0, 0], [128, 0, 0], [255, 0, 0], [0, 85, 0], [170, 0, 51], [255, 85, 0], [0, 0, 85], [0, 119, 221],
-  [85, 85, 0], [0, 85, 85], [85, 51, 0], [52, 86, 128], [0, 128, 0], [0, 0, 255], [51, 170, 221],
-  [0, 255, 255], [85, 255, 170], [170, 255, 85], [255, 255, 0], [255, 170, 0],
+  [0, 0, 0],
+  [128, 0, 0],
+  [255, 0, 0],
+  [0, 85, 0],
+  [170, 0, 51],
+  [255, 85, 0],
+  [0, 0, 85],
+  [0, 119, 221],
+  [85, 85, 0],
+  [0, 85, 85],
+  [85, 51, 0],
+  [52, 86, 128],
+  [0, 128, 0],
+  [0, 0, 255],
+  [51, 170, 221],
+  [0, 255, 255],
+  [85, 255, 170],
+  [170, 255, 85],
+  [255, 255, 0],
+  [255, 170, 0],
 ];
 
 const VOC = vocPalette(20);
@@ -53,8 +87,24 @@ export const LABEL_SETS: Readonly<Record<LabelSetId, LabelSet>> = {
   atr: {
     id: 'atr',
     names: [
-      'Background', 'Hat', 'Hair', 'Sunglasses', 'Upper-clothes', 'Skirt', 'Pants', 'Dress', 'Belt',
-      'Left-shoe', 'Right-shoe', 'Face', 'Left-leg', 'Right-leg', 'Left-arm', 'Right-arm', 'Bag', 'Scarf',
+      'Background',
+      'Hat',
+      'Hair',
+      'Sunglasses',
+      'Upper-clothes',
+      'Skirt',
+      'Pants',
+      'Dress',
+      'Belt',
+      'Left-shoe',
+      'Right-shoe',
+      'Face',
+      'Left-leg',
+      'Right-leg',
+      'Left-arm',
+      'Right-arm',
+      'Bag',
+      'Scarf',
     ],
     palette: VOC.slice(0, 18),
   },
@@ -66,16 +116,43 @@ export const LABEL_SETS: Readonly<Record<LabelSetId, LabelSet>> = {
   viton13: {
     id: 'viton13',
     names: [
-      'background', 'hair', 'face', 'upper', 'bottom', 'left_arm', 'right_arm', 'left_leg', 'right_leg',
-      'left_shoe', 'right_shoe', 'socks', 'noise',
+      'background',
+      'hair',
+      'face',
+      'upper',
+      'bottom',
+      'left_arm',
+      'right_arm',
+      'left_leg',
+      'right_leg',
+      'left_shoe',
+      'right_shoe',
+      'socks',
+      'noise',
     ],
     palette: VOC.slice(0, 13),
   },
   dresscode: {
     id: 'dresscode',
     names: [
-      'bg', 'hat', 'hair', 'sunglasses', 'upper_clothes', 'skirt', 'pants', 'dress', 'belt', 'left_shoe',
-      'right_shoe', 'head', 'left_leg', 'right_leg', 'left_arm', 'right_arm', 'bag', 'scarf',
+      'bg',
+      'hat',
+      'hair',
+      'sunglasses',
+      'upper_clothes',
+      'skirt',
+      'pants',
+      'dress',
+      'belt',
+      'left_shoe',
+      'right_shoe',
+      'head',
+      'left_leg',
+      'right_leg',
+      'left_arm',
+      'right_arm',
+      'bag',
+      'scarf',
     ],
     palette: VOC.slice(0, 18),
   },
@@ -134,7 +211,10 @@ export function composeTables(a: LabelTable, b: LabelTable): LabelTable {
  * The table that brings a set's labels to the VITON-13 grouping (for comparing maps of different sets).
  * `neckAs: 'face'` scores CIHP's neck as head, as Dress Code's `head` class includes the neck.
  */
-export function toViton13Table(set: LabelSetId, options: { neckAs?: 'background' | 'face' } = {}): LabelTable {
+export function toViton13Table(
+  set: LabelSetId,
+  options: { neckAs?: 'background' | 'face' } = {},
+): LabelTable {
   const fromCihp = new Uint8Array(CIHP_TO.viton13);
   if (options.neckAs === 'face') fromCihp[10] = 2;
   if (set === 'cihp') return fromCihp;

@@ -5,6 +5,13 @@ import { splitModelSpec } from '../pose/registry.js';
 export interface ParserOptions {
   /** Average with the horizontally flipped prediction (learned parsers). */
   flip?: boolean;
+  /** Also return class probabilities (ParseResult.probabilities), for `--logits`. */
+  probabilities?: boolean;
+  /**
+   * Default parser: an extra body-part prior, `bodypix[:<model folder or model.json>]` (BodyPix weights
+   * are not npm-shipped, so the default parser runs without one).
+   */
+  prior?: string;
 }
 
 type Factory = (path: string | undefined, options: ParserOptions) => Promise<Parser>;
@@ -17,9 +24,11 @@ const FACTORIES: Record<string, Factory> = {
   default: async (_path, o) => (await import('./default/parser.js')).createDefaultParser(o),
   'schp-lip': async (path, o) => (await import('./schp/parser.js')).createSchpParser('schp-lip', path, o),
   'schp-atr': async (path, o) => (await import('./schp/parser.js')).createSchpParser('schp-atr', path, o),
-  'schp-pascal': async (path, o) => (await import('./schp/parser.js')).createSchpParser('schp-pascal', path, o),
+  'schp-pascal': async (path, o) =>
+    (await import('./schp/parser.js')).createSchpParser('schp-pascal', path, o),
   bodypix: async (path, o) => (await import('./bodypix/parser.js')).createBodyPixParser('lip', path, o),
-  'bodypix-pascal': async (path, o) => (await import('./bodypix/parser.js')).createBodyPixParser('pascal', path, o),
+  'bodypix-pascal': async (path, o) =>
+    (await import('./bodypix/parser.js')).createBodyPixParser('pascal', path, o),
 };
 
 export function registerParser(id: string, factory: Factory): void {

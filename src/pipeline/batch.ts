@@ -30,7 +30,9 @@ export interface BatchSummary {
   /** Peak resident memory of the process (all workers included), MB. */
   maxRssMB: number;
   workers: number;
-  results: Array<Pick<PhotoResult, 'id' | 'source' | 'width' | 'height' | 'labelsPresent'> & { people: number }>;
+  results: Array<
+    Pick<PhotoResult, 'id' | 'source' | 'width' | 'height' | 'labelsPresent'> & { people: number }
+  >;
 }
 
 export interface BatchOptions {
@@ -88,7 +90,9 @@ export async function runBatch(options: PipelineOptions, batch: BatchOptions): P
               });
             }
           } else {
-            const msg = outcome.error.message.startsWith(file) ? outcome.error.message : `${file}: ${outcome.error.message}`;
+            const msg = outcome.error.message.startsWith(file)
+              ? outcome.error.message
+              : `${file}: ${outcome.error.message}`;
             failed.push({ file, code: outcome.error.code, message: msg });
           }
           batch.onProgress?.(done, total, file);

@@ -36,7 +36,10 @@ export const MANIFEST = 'parsepose-manifest.jsonl';
 
 /** A fingerprint of what determines a dataset's files: a resumed run with other settings redoes them. */
 export function settingsKey(s: DatasetSettings, models: string): string {
-  return createHash('sha256').update(JSON.stringify([s.layout, s.width, s.height, models])).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify([s.layout, s.width, s.height, models]))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /**
@@ -64,7 +67,11 @@ export async function buildDatasetPhoto(
   try {
     bytes = await readFile(path);
   } catch (err) {
-    throw new ParseposeError('UNREADABLE_IMAGE', `cannot read file (${(err as NodeJS.ErrnoException).code})`, path);
+    throw new ParseposeError(
+      'UNREADABLE_IMAGE',
+      `cannot read file (${(err as NodeJS.ErrnoException).code})`,
+      path,
+    );
   }
   const original = await decodePhoto(bytes, path, stem, { maxPixels: processor.options.maxPixels });
   const photo = await fitPhoto(original, s.width, s.height);
@@ -87,21 +94,30 @@ export async function buildDatasetPhoto(
     }
   }
   if (!isJpegInPlace) {
-    const jpeg = resized || !/\.jpe?g$/i.test(path) ? await encodeRgbJpeg(photo.rgb, photo.width, photo.height) : bytes;
+    const jpeg =
+      resized || !/\.jpe?g$/i.test(path) ? await encodeRgbJpeg(photo.rgb, photo.width, photo.height) : bytes;
     writes.push(writeFileAtomic(imageOut, jpeg));
   }
   writes.push(writeFileAtomic(LAYOUT.parse(outDir, stem), sMapPng(parse)));
-  writes.push(writeFileAtomic(LAYOUT.poseJson(outDir, stem), writeOpenPoseJson(ordered, { format: 'body25' })));
+  writes.push(
+    writeFileAtomic(LAYOUT.poseJson(outDir, stem), writeOpenPoseJson(ordered, { format: 'body25' })),
+  );
   writes.push(
     writeFileAtomic(
       LAYOUT.poseImg(outDir, stem),
-      await encodeRgbPng(renderPose(ordered, photo.width, photo.height, { style: 'openpose' }), photo.width, photo.height),
+      await encodeRgbPng(
+        renderPose(ordered, photo.width, photo.height, { style: 'openpose' }),
+        photo.width,
+        photo.height,
+      ),
     ),
   );
   writes.push(writeFileAtomic(LAYOUT.parseAgnostic(outDir, stem), encodeCihpPng(parseAgnostic(parse, main))));
   const variant: AgnosticVariant = s.layout === 'hr-viton' ? 'hr-viton' : 'viton-hd';
   const agn = agnosticImage(photo.rgb, photo.width, photo.height, parse, main, variant);
-  writes.push(writeFileAtomic(LAYOUT.agnostic(outDir, stem), await encodeRgbJpeg(agn, photo.width, photo.height)));
+  writes.push(
+    writeFileAtomic(LAYOUT.agnostic(outDir, stem), await encodeRgbJpeg(agn, photo.width, photo.height)),
+  );
   await Promise.all(writes);
   return {
     id: stem,
@@ -114,11 +130,23 @@ export async function buildDatasetPhoto(
 }
 
 /** Writes cloth-mask/{stem}.jpg for one cloth photo (brought to the dataset size like person photos). */
-export async function buildClothMask(path: string, outDir: string, s: DatasetSettings, maxPixels: number): Promise<void> {
+export async function buildClothMask(
+  path: string,
+  outDir: string,
+  s: DatasetSettings,
+  maxPixels: number,
+): Promise<void> {
   const stem = photoId(path);
-  const photo = await fitPhoto(await decodePhoto(await readFile(path), path, stem, { maxPixels }), s.width, s.height);
+  const photo = await fitPhoto(
+    await decodePhoto(await readFile(path), path, stem, { maxPixels }),
+    s.width,
+    s.height,
+  );
   const mask = clothMask(photo.rgb, photo.width, photo.height);
-  await writeFileAtomic(LAYOUT.clothMask(outDir, stem), await encodeMaskJpeg(mask, photo.width, photo.height));
+  await writeFileAtomic(
+    LAYOUT.clothMask(outDir, stem),
+    await encodeMaskJpeg(mask, photo.width, photo.height),
+  );
 }
 
 const OUTPUT_FOLDERS = [
@@ -146,7 +174,9 @@ async function removeStaleTemps(outDir: string): Promise<void> {
 /** Image files of a dataset folder, sorted. */
 export async function listImages(dir: string): Promise<string[]> {
   if (!existsSync(dir)) return [];
-  const names = (await readdir(dir)).filter((n) => IMAGE_EXTENSIONS.includes(extname(n).toLowerCase())).sort();
+  const names = (await readdir(dir))
+    .filter((n) => IMAGE_EXTENSIONS.includes(extname(n).toLowerCase()))
+    .sort();
   const out: string[] = [];
   for (const n of names) if ((await stat(join(dir, n))).isFile()) out.push(join(dir, n));
   return out;
@@ -233,15 +263,25 @@ export async function runDataset(o: DatasetRunOptions): Promise<DatasetSummary> 
   const images = await listImages(join(o.root, 'image'));
   const cloths = await listImages(join(o.root, 'cloth'));
   if (!images.length && !cloths.length) {
-    throw new ParseposeError('NOT_FOUND', 'no photos found: expected image files in <root>/image (and <root>/cloth)', o.root);
+    throw new ParseposeError(
+      'NOT_FOUND',
+      'no photos found: expected image files in <root>/image (and <root>/cloth)',
+      o.root,
+    );
   }
   await mkdir(o.outDir, { recursive: true });
   await removeStaleTemps(o.outDir);
-  const key = settingsKey(o.settings, `${o.pipeline.poseModel}|${o.pipeline.parseModel}|${o.pipeline.quality}`);
+  const key = settingsKey(
+    o.settings,
+    `${o.pipeline.poseModel}|${o.pipeline.parseModel}|${o.pipeline.quality}`,
+  );
   const done = o.overwrite ? new Map<string, ManifestEntry>() : await readManifest(o.outDir);
   const jobs: Array<{ kind: 'image' | 'cloth'; path: string }> = [];
   let skipped = 0;
-  for (const [kind, list] of [['image', images], ['cloth', cloths]] as const) {
+  for (const [kind, list] of [
+    ['image', images],
+    ['cloth', cloths],
+  ] as const) {
     for (const path of list) {
       if (done.get(`${kind}:${photoId(path)}`)?.key === key) skipped++;
       else jobs.push({ kind, path });
@@ -273,7 +313,11 @@ export async function runDataset(o: DatasetRunOptions): Promise<DatasetSummary> 
             await appendManifest(o.outDir, { kind: job.kind, stem: photoId(job.path), key });
           } else {
             const m = outcome.error.message;
-            failed.push({ file: job.path, code: outcome.error.code, message: m.startsWith(job.path) ? m : `${job.path}: ${m}` });
+            failed.push({
+              file: job.path,
+              code: outcome.error.code,
+              message: m.startsWith(job.path) ? m : `${job.path}: ${m}`,
+            });
           }
           o.onProgress?.(finished, total, job.path);
         }
@@ -307,6 +351,9 @@ export async function runDataset(o: DatasetRunOptions): Promise<DatasetSummary> 
     maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
     pairsWritten,
   };
-  await writeFileAtomic(join(o.outDir, 'parsepose-dataset-report.json'), JSON.stringify(summary, null, 2) + '\n');
+  await writeFileAtomic(
+    join(o.outDir, 'parsepose-dataset-report.json'),
+    JSON.stringify(summary, null, 2) + '\n',
+  );
   return summary;
 }

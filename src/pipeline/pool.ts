@@ -6,7 +6,9 @@ import type { PhotoOutputs, PhotoResult } from './process.js';
 import type { DatasetSettings } from './dataset.js';
 
 /** Per-task changes to the pool's options that need no other models (the server's query parameters). */
-export type TaskOverrides = Partial<Pick<PipelineOptions, 'pose' | 'parse' | 'format' | 'labels' | 'vis' | 'style'>>;
+export type TaskOverrides = Partial<
+  Pick<PipelineOptions, 'pose' | 'parse' | 'format' | 'labels' | 'vis' | 'style'>
+>;
 
 /** A job for a worker: a file to process and write, or bytes to process in memory (the server). */
 export type PoolTask =
@@ -99,7 +101,11 @@ export class WorkerPool {
       readyReject(err);
       const p = slot.busy;
       slot.busy = undefined;
-      if (p) p.resolve({ ok: false, error: { message: `worker crashed: ${errorMessage(err)}`, code: 'WORKER_CRASH' } });
+      if (p)
+        p.resolve({
+          ok: false,
+          error: { message: `worker crashed: ${errorMessage(err)}`, code: 'WORKER_CRASH' },
+        });
       if (!this.closed) {
         const i = this.slots.indexOf(slot);
         if (i >= 0) this.slots[i] = this.spawn();
@@ -123,7 +129,10 @@ export class WorkerPool {
         () => slot.worker.postMessage({ type: 'task', task: p.task }),
         (err: Error) => {
           slot.busy = undefined;
-          p.resolve({ ok: false, error: { message: `models failed to load: ${err.message}`, code: 'MODEL_LOAD' } });
+          p.resolve({
+            ok: false,
+            error: { message: `models failed to load: ${err.message}`, code: 'MODEL_LOAD' },
+          });
         },
       );
     }

@@ -88,11 +88,21 @@ export class PhotoProcessor {
       probabilities = o.labels === parsed.map.set ? parsed.probabilities : undefined;
     }
     const t2 = performance.now();
-    return { people, map, probabilities, poseMs: t1 - t0, parseMs: t2 - t1, inferenceMs: inferenceTime() - inf0 };
+    return {
+      people,
+      map,
+      probabilities,
+      poseMs: t1 - t0,
+      parseMs: t2 - t1,
+      inferenceMs: inferenceTime() - inf0,
+    };
   }
 
   /** Runs the models and encodes every output in memory (used by the server and by processFile). */
-  async processPhoto(photo: Photo, overrides: TaskOverrides = {}): Promise<{ result: PhotoResult; outputs: PhotoOutputs }> {
+  async processPhoto(
+    photo: Photo,
+    overrides: TaskOverrides = {},
+  ): Promise<{ result: PhotoResult; outputs: PhotoOutputs }> {
     const o = { ...this.options, ...overrides };
     const a = await this.analyse(photo, overrides);
     const { people, map, probabilities } = a;
@@ -108,7 +118,11 @@ export class PhotoProcessor {
       );
       if (o.vis) {
         outputs.poseVis = await encodeRgbPng(
-          renderPose(people, photo.width, photo.height, { style: o.style, format: drawFormat, background: photo.rgb }),
+          renderPose(people, photo.width, photo.height, {
+            style: o.style,
+            format: drawFormat,
+            background: photo.rgb,
+          }),
           photo.width,
           photo.height,
         );

@@ -21,10 +21,17 @@ port.on('message', async (msg: { type: string; task: PoolTask }) => {
     if (msg.task.kind === 'file') {
       outcome = { ok: true, result: await processor.processFile(msg.task.path, msg.task.outDir) };
     } else if (msg.task.kind === 'bytes') {
-      const { result, outputs } = await processor.processBytes(msg.task.data, msg.task.name, msg.task.overrides);
+      const { result, outputs } = await processor.processBytes(
+        msg.task.data,
+        msg.task.name,
+        msg.task.overrides,
+      );
       outcome = { ok: true, result, outputs };
     } else if (msg.task.kind === 'dataset') {
-      outcome = { ok: true, result: await buildDatasetPhoto(processor, msg.task.path, msg.task.outDir, msg.task.settings) };
+      outcome = {
+        ok: true,
+        result: await buildDatasetPhoto(processor, msg.task.path, msg.task.outDir, msg.task.settings),
+      };
     } else {
       const { path, outDir, settings } = msg.task;
       await buildClothMask(path, outDir, settings, processor.options.maxPixels);

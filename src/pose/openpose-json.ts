@@ -46,7 +46,10 @@ export interface OpenPoseJsonOptions {
   canvas?: { width: number; height: number };
 }
 
-export function toOpenPoseDocument(people: readonly Person[], options: OpenPoseJsonOptions = {}): OpenPoseDocument {
+export function toOpenPoseDocument(
+  people: readonly Person[],
+  options: OpenPoseJsonOptions = {},
+): OpenPoseDocument {
   const format = options.format ?? 'body25';
   const doc: OpenPoseDocument = {
     version: 1.3,

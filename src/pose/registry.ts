@@ -21,8 +21,10 @@ type Factory = (path: string | undefined, options: PoseEstimatorOptions) => Prom
 const FACTORIES: Record<string, Factory> = {
   default: async (_path, o) => (await import('./topdown/estimator.js')).createTopDownEstimator(o),
   dwpose: async (path, o) => (await import('./dwpose/estimator.js')).createDwposeEstimator(path, o),
-  'openpose-tfjs': async (path, o) => (await import('./openpose/tfjs.js')).createOpenPoseTfjsEstimator(path, o),
-  'openpose-onnx': async (path, o) => (await import('./openpose/onnx.js')).createOpenPoseOnnxEstimator(path, o),
+  'openpose-tfjs': async (path, o) =>
+    (await import('./openpose/tfjs.js')).createOpenPoseTfjsEstimator(path, o),
+  'openpose-onnx': async (path, o) =>
+    (await import('./openpose/onnx.js')).createOpenPoseOnnxEstimator(path, o),
 };
 
 export function registerPoseEstimator(id: string, factory: Factory): void {
@@ -38,7 +40,10 @@ export function splitModelSpec(spec: string): { id: string; path?: string } {
   return i < 0 ? { id: spec } : { id: spec.slice(0, i), path: spec.slice(i + 1) || undefined };
 }
 
-export async function createPoseEstimator(spec: string, options: PoseEstimatorOptions): Promise<PoseEstimator> {
+export async function createPoseEstimator(
+  spec: string,
+  options: PoseEstimatorOptions,
+): Promise<PoseEstimator> {
   const { id, path } = splitModelSpec(spec);
   const factory = FACTORIES[id];
   if (!factory) throw new UsageError(`unknown pose model "${id}" (known: ${poseModelIds().join(', ')})`);

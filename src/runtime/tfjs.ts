@@ -54,7 +54,11 @@ export async function loadGraphModelFromDisk(modelJsonPath: string): Promise<tfc
     throw new ParseposeError('BAD_MODEL', `cannot read tfjs model.json (${String(err)})`, modelJsonPath);
   }
   if (!json.modelTopology || !Array.isArray(json.weightsManifest)) {
-    throw new ParseposeError('BAD_MODEL', 'not a tfjs graph model (no modelTopology/weightsManifest)', modelJsonPath);
+    throw new ParseposeError(
+      'BAD_MODEL',
+      'not a tfjs graph model (no modelTopology/weightsManifest)',
+      modelJsonPath,
+    );
   }
   const dir = dirname(modelJsonPath);
   const specs: tf.io.WeightsManifestEntry[] = [];

@@ -32,11 +32,15 @@ test('pose on a batch: good photos written, every bad input reported, exit 1; a 
   const zoo = await writeInputZoo(inputs); // small synthetic images plus empty / text / truncated files
   await copyFile(examplePhoto(6), join(inputs, 'group.jpg'));
   const huge = join(inputs, 'y_huge.png');
-  await sharp({ create: { width: 8000, height: 6400, channels: 3, background: '#808080' } }).png().toFile(huge);
+  await sharp({ create: { width: 8000, height: 6400, channels: 3, background: '#808080' } })
+    .png()
+    .toFile(huge);
   const run = await runCli(['pose', inputs, join(dir, 'missing.jpg'), '-o', out, '--json', '--workers', '2']);
   assert.equal(run.code, 1, run.stderr);
   const summary = JSON.parse(run.stdout);
-  const failed = new Map<string, string>(summary.failed.map((f: { file: string; code: string }) => [f.file, f.code]));
+  const failed = new Map<string, string>(
+    summary.failed.map((f: { file: string; code: string }) => [f.file, f.code]),
+  );
   assert.equal(failed.get(zoo.empty), 'EMPTY_FILE');
   assert.equal(failed.get(zoo.text), 'NOT_AN_IMAGE');
   assert.equal(failed.get(zoo.truncated), 'UNREADABLE_IMAGE');
@@ -67,20 +71,35 @@ test('pose on a batch: good photos written, every bad input reported, exit 1; a 
 
 const VITON = 'eval/multimodal-garment-designer/assets/data/vitonhd/test';
 
-test('VITON-HD photo: JSON has the reference structure key for key; COCO-18 output has 54 numbers', { skip: needShared(VITON) }, async () => {
-  const dir = await tempDir();
-  const photo = sharedPath(VITON, 'image', '03191_00.jpg');
-  const run = await runCli(['pose', photo, '-o', dir, '--quality', 'fast']);
-  assert.equal(run.code, 0, run.stderr);
-  const ours = JSON.parse(await readFile(join(dir, 'openpose_json', '03191_00_keypoints.json'), 'utf8'));
-  const ref = JSON.parse(await readFile(sharedPath(VITON, 'openpose_json', '03191_00_keypoints.json'), 'utf8'));
-  assert.deepEqual(Object.keys(ours), Object.keys(ref));
-  assert.equal(ours.people.length, 1);
-  assert.deepEqual(Object.keys(ours.people[0]), Object.keys(ref.people[0]));
-  assert.equal(ours.people[0].pose_keypoints_2d.length, ref.people[0].pose_keypoints_2d.length);
-  const coco = await runCli(['pose', photo, '-o', join(dir, 'c'), '--format', 'coco18', '--quality', 'fast']);
-  assert.equal(coco.code, 0);
-  const c = JSON.parse(await readFile(join(dir, 'c', 'openpose_json', '03191_00_keypoints.json'), 'utf8'));
-  assert.equal(c.people[0].pose_keypoints_2d.length, 54);
-  await writeFile(join(dir, 'done'), '');
-});
+test(
+  'VITON-HD photo: JSON has the reference structure key for key; COCO-18 output has 54 numbers',
+  { skip: needShared(VITON) },
+  async () => {
+    const dir = await tempDir();
+    const photo = sharedPath(VITON, 'image', '03191_00.jpg');
+    const run = await runCli(['pose', photo, '-o', dir, '--quality', 'fast']);
+    assert.equal(run.code, 0, run.stderr);
+    const ours = JSON.parse(await readFile(join(dir, 'openpose_json', '03191_00_keypoints.json'), 'utf8'));
+    const ref = JSON.parse(
+      await readFile(sharedPath(VITON, 'openpose_json', '03191_00_keypoints.json'), 'utf8'),
+    );
+    assert.deepEqual(Object.keys(ours), Object.keys(ref));
+    assert.equal(ours.people.length, 1);
+    assert.deepEqual(Object.keys(ours.people[0]), Object.keys(ref.people[0]));
+    assert.equal(ours.people[0].pose_keypoints_2d.length, ref.people[0].pose_keypoints_2d.length);
+    const coco = await runCli([
+      'pose',
+      photo,
+      '-o',
+      join(dir, 'c'),
+      '--format',
+      'coco18',
+      '--quality',
+      'fast',
+    ]);
+    assert.equal(coco.code, 0);
+    const c = JSON.parse(await readFile(join(dir, 'c', 'openpose_json', '03191_00_keypoints.json'), 'utf8'));
+    assert.equal(c.people[0].pose_keypoints_2d.length, 54);
+    await writeFile(join(dir, 'done'), '');
+  },
+);

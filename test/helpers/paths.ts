@@ -15,7 +15,9 @@ export function sharedPath(...parts: string[]): string {
 /** A skip reason when a ../shared path is absent (tests then skip with this message), else false. */
 export function needShared(...parts: string[]): string | false {
   const p = sharedPath(...parts);
-  return existsSync(p) ? false : `../shared/${parts.join('/')} is absent: this test needs the shared eval data`;
+  return existsSync(p)
+    ? false
+    : `../shared/${parts.join('/')} is absent: this test needs the shared eval data`;
 }
 
 /** Example photos that an npm dev dependency ships under the MIT licence (group photos). */

@@ -18,16 +18,19 @@ test('decodes JPEG, PNG, WebP, grayscale, CMYK, 16-bit and alpha to 8-bit RGB', 
   }
   // The gradient's red channel grows left to right in every colour variant.
   const png = await loadPhoto(f.png);
-  assert.ok(png.rgb[(15 * 40 + 39) * 3] > 240 && png.rgb[(15 * 40) * 3] < 15);
+  assert.ok(png.rgb[(15 * 40 + 39) * 3] > 240 && png.rgb[15 * 40 * 3] < 15);
   const gray = await loadPhoto(f.gray);
   const i = (10 * 40 + 20) * 3;
   assert.equal(gray.rgb[i], gray.rgb[i + 1]);
   assert.equal(gray.rgb[i], gray.rgb[i + 2]);
   // Alpha 0.5 flattened on white: pixels are lighter than the opaque original.
   const alpha = await loadPhoto(f.alpha);
-  assert.ok(alpha.rgb[(15 * 40) * 3] > 100, 'transparent dark pixel flattened onto white');
+  assert.ok(alpha.rgb[15 * 40 * 3] > 100, 'transparent dark pixel flattened onto white');
   const p16 = await loadPhoto(f.png16);
-  assert.ok(Math.abs(p16.rgb[(15 * 40 + 39) * 3] - png.rgb[(15 * 40 + 39) * 3]) <= 2, '16-bit scaled to 8-bit');
+  assert.ok(
+    Math.abs(p16.rgb[(15 * 40 + 39) * 3] - png.rgb[(15 * 40 + 39) * 3]) <= 2,
+    '16-bit scaled to 8-bit',
+  );
 });
 
 test('applies EXIF orientation so phone photos stand up', async () => {
@@ -65,7 +68,9 @@ test('bad inputs get a specific error naming the file', async () => {
 test('refuses images over 50 megapixels by default without decoding them', async () => {
   const dir = await tempDir();
   const path = join(dir, 'huge.png');
-  await sharp({ create: { width: 8000, height: 6400, channels: 3, background: '#808080' } }).png().toFile(path);
+  await sharp({ create: { width: 8000, height: 6400, channels: 3, background: '#808080' } })
+    .png()
+    .toFile(path);
   await expectCode(path, 'IMAGE_TOO_LARGE', /51\.2 megapixels/);
 });
 

@@ -21,11 +21,17 @@ test('files, folders and globs expand in a stable, de-duplicated order', async (
     await writeFile(join(dir, n), 'x');
   }
   const folder = await expandInputs([dir]);
-  assert.deepEqual(folder.files.map((f) => f.slice(dir.length + 1)), ['a.png', 'b.jpg', 'c.webp']);
+  assert.deepEqual(
+    folder.files.map((f) => f.slice(dir.length + 1)),
+    ['a.png', 'b.jpg', 'c.webp'],
+  );
   const rec = await expandInputs([dir], { recursive: true });
   assert.equal(rec.files.length, 5);
   const glob = await expandInputs([`${dir}/**/*.{jpg,JPG}`, join(dir, 'b.jpg')]);
-  assert.deepEqual(glob.files.map((f) => f.slice(dir.length + 1)), ['b.jpg', 'sub/d.jpg', 'sub/e.JPG']);
+  assert.deepEqual(
+    glob.files.map((f) => f.slice(dir.length + 1)),
+    ['b.jpg', 'sub/d.jpg', 'sub/e.JPG'],
+  );
   // An explicitly named file is kept whatever its extension, so it gets its own error later.
   const explicit = await expandInputs([join(dir, 'notes.txt'), join(dir, 'nope.jpg'), `${dir}/*.gif`]);
   assert.deepEqual(explicit.files, [join(dir, 'notes.txt')]);

@@ -9,7 +9,12 @@ test('palette PNG keeps indices and palette exactly, and sharp reads it as the p
   const w = 7;
   const h = 5;
   const idx = new Uint8Array(w * h).map((_, i) => i % 4);
-  const palette: Array<[number, number, number]> = [[0, 0, 0], [255, 0, 0], [0, 128, 0], [10, 20, 30]];
+  const palette: Array<[number, number, number]> = [
+    [0, 0, 0],
+    [255, 0, 0],
+    [0, 128, 0],
+    [10, 20, 30],
+  ];
   const png = encodeIndexedPng(idx, w, h, palette);
   const d = decodePng(png);
   assert.equal(d.colorType, 3);
@@ -27,18 +32,26 @@ test('gray PNG round trip, and decoding of PNGs written by other encoders (filte
   assert.deepEqual([...decodePng(encodeGrayPng(v, 64, 3)).data], [...v]);
   // sharp uses adaptive filters (sub/up/avg/paeth): decoding must undo all of them.
   const rgb = Buffer.alloc(33 * 17 * 3).map((_, i) => (i * 31 + (i >> 5)) % 256);
-  const png = await sharp(rgb, { raw: { width: 33, height: 17, channels: 3 } }).png({ adaptiveFiltering: true }).toBuffer();
+  const png = await sharp(rgb, { raw: { width: 33, height: 17, channels: 3 } })
+    .png({ adaptiveFiltering: true })
+    .toBuffer();
   const d = decodePng(png);
   assert.equal(d.channels, 3);
   assert.deepEqual(Buffer.from(d.data), rgb);
 });
 
-test('reads the reference VITON-HD S-map as class ids', { skip: needShared('eval', 'multimodal-garment-designer') }, async () => {
-  const file = sharedPath('eval/multimodal-garment-designer/assets/data/vitonhd/test/image-parse-v3/03191_00.png');
-  const d = decodePng(await readFile(file));
-  assert.deepEqual([d.width, d.height], [768, 1024]);
-  assert.equal(d.colorType, 3);
-  const present = new Set(d.data);
-  for (const id of present) assert.ok(id < 20, `label ${id} is a CIHP id`);
-  assert.ok(present.has(0) && present.has(13), 'background and face present');
-});
+test(
+  'reads the reference VITON-HD S-map as class ids',
+  { skip: needShared('eval', 'multimodal-garment-designer') },
+  async () => {
+    const file = sharedPath(
+      'eval/multimodal-garment-designer/assets/data/vitonhd/test/image-parse-v3/03191_00.png',
+    );
+    const d = decodePng(await readFile(file));
+    assert.deepEqual([d.width, d.height], [768, 1024]);
+    assert.equal(d.colorType, 3);
+    const present = new Set(d.data);
+    for (const id of present) assert.ok(id < 20, `label ${id} is a CIHP id`);
+    assert.ok(present.has(0) && present.has(13), 'background and face present');
+  },
+);

@@ -20,6 +20,9 @@ test('npy header is numpy format 1.0, 64-byte aligned, with the shape', () => {
   assert.equal(b.toString('latin1', 0, 6), '\x93NUMPY');
   const hlen = b.readUInt16LE(8);
   assert.equal((10 + hlen) % 64, 0);
-  assert.match(b.toString('latin1', 10, 10 + hlen), /'descr': '<f4', 'fortran_order': False, 'shape': \(2, 3\)/);
+  assert.match(
+    b.toString('latin1', 10, 10 + hlen),
+    /'descr': '<f4', 'fortran_order': False, 'shape': \(2, 3\)/,
+  );
   assert.equal(new Float32Array(b.buffer.slice(b.byteOffset + 10 + hlen, b.byteOffset + b.length))[5], 6);
 });

@@ -48,11 +48,13 @@ export const command: CliCommand = {
       overwrite: { type: 'boolean' },
       json: { type: 'boolean' },
     });
-    if (positionals.length !== 1) throw new UsageError('give exactly one dataset root (a folder holding image/)');
+    if (positionals.length !== 1)
+      throw new UsageError('give exactly one dataset root (a folder holding image/)');
     const root = resolve(positionals[0]);
     const size = (v.size as string | undefined) ?? '768x1024';
     const m = /^(\d+)x(\d+)$/.exec(size);
-    if (!m || +m[1] < 16 || +m[2] < 16) throw new UsageError(`--size must look like 768x1024 (got "${size}")`);
+    if (!m || +m[1] < 16 || +m[2] < 16)
+      throw new UsageError(`--size must look like 768x1024 (got "${size}")`);
     const layout = oneOf('layout', v.layout as string | undefined, ['hr-viton', 'viton-hd'], 'hr-viton');
     let bar: ProgressBar | undefined;
     const s = await runDataset({

@@ -19,6 +19,8 @@ export interface LabelInput {
   /** n: person probability per cell (0 where another person owns it) */
   matte: Float32Array;
   body: BodyModel;
+  /** Optional n x PART_COUNT costs from a learned body-part prior (e.g. BodyPix), added to the zones'. */
+  prior?: Float32Array;
 }
 
 export interface LabelOutput {
@@ -179,11 +181,18 @@ export function seedCells(input: LabelInput): number[][] {
           if (d < arm.radius * 0.45) handCells.push(i);
         }
       }
-      if (body.head && body.face && eFace > 1.2 && y < body.face.cy) {
-        if (Math.hypot(x - body.head.cx, y - body.head.cy) < body.head.r) seeds[APPEARANCE.HAIR].push(i);
+      if (body.head && body.face && eFace > 1.05) {
+        // the crown: above the face's top along its own axis (a tilted head keeps its hair on top), inside
+        // a generous skull circle; forehead skin caught here is removed with the other skin-like seeds
+        const f = body.face;
+        const up = (x - f.cx) * Math.sin(f.angle) - (y - f.cy) * Math.cos(f.angle);
+        if (up > 0.8 * f.ry && Math.hypot(x - body.head.cx, y - body.head.cy) < body.head.r * 1.15)
+          seeds[APPEARANCE.HAIR].push(i);
       }
-      if (torso && polygonSignedDistance(x, y, torso) < -0.12 * S) seeds[APPEARANCE.UPPER].push(i);
-      for (const leg of body.legs) {
+      // an arm lying across the torso or resting on a thigh is not the garment there
+      const onArm = body.arms.some((arm) => !!arm && chainDistance(x, y, arm) < arm.radius);
+      if (torso && !onArm && polygonSignedDistance(x, y, torso) < -0.12 * S) seeds[APPEARANCE.UPPER].push(i);
+      for (const leg of onArm ? [] : body.legs) {
         if (!leg || leg.points.length < 2) continue;
         const [a, b] = leg.points;
         // the top of the thigh (a mini skirt ends not far below the hips)
@@ -285,8 +294,6 @@ function withoutSkin(
 
 const isGarment = (a: number): boolean => a === APPEARANCE.UPPER || a === APPEARANCE.LOWER;
 
-const SKIN_PARTS: readonly number[] = [PART.ARM_R, PART.ARM_L, PART.LEG_R, PART.LEG_L];
-
 /**
  * Garment reach per cell in 0..1: 1 where a path from the garments' seeds leads without ever turning from
  * garment-like to skin-like colour, fading with the change crossed. The path cost is the change in
@@ -301,6 +308,7 @@ function garmentReach(
   garmentSeeds: number[],
   models: Array<Gmm | undefined>,
   o: LabelOptions,
+  pGarment: Float32Array,
 ): Float32Array {
   const n = grid.width * grid.height;
   const out = new Float32Array(n);
@@ -323,6 +331,7 @@ function garmentReach(
     stepCost: 0.002,
   });
   for (let i = 0; i < n; i++) out[i] = Math.exp(-d[i] / o.garmentReachScale);
+  for (let i = 0; i < n; i++) pGarment[i] = p[i * 3];
   return out;
 }
 
@@ -332,6 +341,7 @@ export function labelPerson(input: LabelInput, options: Partial<LabelOptions> = 
   const n = grid.width * grid.height;
   const f = features(lab, o.lightWeight);
   const pos = positionCosts(input.body, grid);
+  if (input.prior) for (let i = 0; i < pos.length; i++) pos[i] += input.prior[i];
   const weights = edgeWeights(lab, grid.width, grid.height, { weight: o.crfWeight, sigma: o.crfSigma });
 
   const seeds = seedCells(input);
@@ -347,10 +357,29 @@ export function labelPerson(input: LabelInput, options: Partial<LabelOptions> = 
     kept[a] = cells;
     if (cells.length !== seeds[a].length) models[a] = fit(f, cells, COMPONENTS[a]);
   }
-  const reach = garmentReach(f, grid, matte, [...kept[APPEARANCE.UPPER], ...kept[APPEARANCE.LOWER]], models, o);
+  // the feet: below the trousers' end (shoes, socks, a bare foot), where the legs' reach is the arms'
+  const onFoot = new Uint8Array(n);
+  for (const foot of input.body.feet) {
+    if (!foot) continue;
+    for (let i = 0; i < n; i++) {
+      const x = grid.x0 + ((i % grid.width) + 0.5) * grid.step;
+      const y = grid.y0 + (Math.floor(i / grid.width) + 0.5) * grid.step;
+      if (chainDistance(x, y, foot) < foot.radius * 1.5) onFoot[i] = 1;
+    }
+  }
+  const pGarment = new Float32Array(n);
+  const garmentSeeds = [...kept[APPEARANCE.UPPER], ...kept[APPEARANCE.LOWER]];
+  const reach = garmentReach(f, grid, matte, garmentSeeds, models, o, pGarment);
   for (let i = 0; i < n; i++) {
     if (reach[i] < 0.01) continue;
-    for (const p of SKIN_PARTS) pos[i * PART_COUNT + p] += o.garmentReach * reach[i];
+    // legs: trousers run down from the hips unless a hem shows; arms: only where the colour leaves the
+    // choice open (a hand resting on a garment, a shaded forearm stay skin)
+    const arms = o.garmentReach * reach[i] * Math.min(1, 4 * pGarment[i]);
+    const legs = onFoot[i] ? arms : o.garmentReach * reach[i];
+    pos[i * PART_COUNT + PART.LEG_R] += legs;
+    pos[i * PART_COUNT + PART.LEG_L] += legs;
+    pos[i * PART_COUNT + PART.ARM_R] += arms;
+    pos[i * PART_COUNT + PART.ARM_L] += arms;
   }
 
   let result: CrfResult | undefined;

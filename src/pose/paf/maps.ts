@@ -44,8 +44,59 @@ export function planarMaps(data: Float32Array, width: number, height: number, ch
 }
 
 /**
- * Bilinear resize of every channel. Pixel centres are aligned (half-pixel convention): both maps cover
- * the same extent, so map pixel x stands for image coordinate `(x + 0.5) * imageWidth / width - 0.5`.
+ * How `resizeMaps` interpolates. `cubic` is OpenPose's (resizeAndMergeCpu: cv::INTER_CUBIC, Keys
+ * a = -0.75). A bilinear map has its maxima only at source pixels and flattens every peak between them:
+ * on the half-stride decoding grid a tf-pose-like heatmap blob (sigma one map pixel) scores 15-18% below
+ * what the network gives a blob centred on a map pixel, whatever its sub-pixel phase; cubic: 1-4%.
+ * Peak and person scores, and their thresholds, are meant on the network's own scale.
+ */
+export type MapInterpolation = 'bilinear' | 'cubic';
+
+const CUBIC_A = -0.75;
+
+/** Keys' cubic convolution kernel (cv::INTER_CUBIC's coefficient). */
+function cubicWeight(t: number): number {
+  const x = Math.abs(t);
+  if (x <= 1) return ((CUBIC_A + 2) * x - (CUBIC_A + 3)) * x * x + 1;
+  if (x < 2) return ((CUBIC_A * x - 5 * CUBIC_A) * x + 8 * CUBIC_A) * x - 4 * CUBIC_A;
+  return 0;
+}
+
+/** Per output pixel, `taps` source indices and weights along one axis. */
+interface AxisTaps {
+  taps: number;
+  index: Int32Array;
+  weight: Float32Array;
+}
+
+/**
+ * Taps of output pixels 0..outLength-1 over the source extent [0, extent) of a `sourceLength`-pixel
+ * axis, pixel centres aligned. Positions and taps stay inside the extent (the partial last pixel of a
+ * fractional extent included), so padding beyond it never leaks in.
+ */
+function axisTaps(outLength: number, extent: number, sourceLength: number, kind: MapInterpolation): AxisTaps {
+  const taps = kind === 'cubic' ? 4 : 2;
+  const last = Math.max(0, Math.min(Math.ceil(extent), sourceLength) - 1);
+  const maxPos = Math.max(0, Math.min(extent, sourceLength) - 1);
+  const index = new Int32Array(outLength * taps);
+  const weight = new Float32Array(outLength * taps);
+  for (let d = 0; d < outLength; d++) {
+    const s = Math.min(Math.max(((d + 0.5) * extent) / outLength - 0.5, 0), maxPos);
+    const f = Math.floor(s);
+    const t = s - f;
+    const first = kind === 'cubic' ? f - 1 : f;
+    for (let k = 0; k < taps; k++) {
+      const i = first + k;
+      index[d * taps + k] = Math.min(Math.max(i, 0), last);
+      weight[d * taps + k] = kind === 'cubic' ? cubicWeight(s - i) : k === 0 ? 1 - t : t;
+    }
+  }
+  return { taps, index, weight };
+}
+
+/**
+ * Resizes every channel (separably). Pixel centres are aligned (half-pixel convention): both maps
+ * cover the same extent, so map pixel x stands for image coordinate `(x + 0.5) * imageWidth / width - 0.5`.
  * `source` restricts the input to its top-left `width x height` map pixels (may be fractional), e.g. the
  * part of a letterboxed network input that holds the photo.
  */
@@ -54,6 +105,7 @@ export function resizeMaps(
   width: number,
   height: number,
   source: { width: number; height: number } = maps,
+  interpolation: MapInterpolation = 'bilinear',
 ): PlanarMaps {
   if (
     width === maps.width &&
@@ -64,37 +116,33 @@ export function resizeMaps(
     return maps;
   }
   const { width: sw, height: sh, channels } = maps;
-  const x0 = new Int32Array(width);
-  const x1 = new Int32Array(width);
-  const fx = new Float32Array(width);
-  for (let x = 0; x < width; x++) {
-    const s = Math.min(
-      Math.max(((x + 0.5) * source.width) / width - 0.5, 0),
-      Math.max(0, Math.min(source.width, sw) - 1),
-    );
-    x0[x] = Math.floor(s);
-    x1[x] = Math.min(x0[x] + 1, sw - 1);
-    fx[x] = s - x0[x];
-  }
+  const tx = axisTaps(width, source.width, sw, interpolation);
+  const ty = axisTaps(height, source.height, sh, interpolation);
+  // Only source rows that some output row reads need the horizontal pass.
+  const rows = [...new Set(ty.index)];
   const out = new Float32Array(width * height * channels);
+  const tmp = new Float32Array(sh * width);
   const sn = sw * sh;
   const dn = width * height;
-  for (let y = 0; y < height; y++) {
-    const s = Math.min(
-      Math.max(((y + 0.5) * source.height) / height - 0.5, 0),
-      Math.max(0, Math.min(source.height, sh) - 1),
-    );
-    const y0 = Math.floor(s);
-    const y1 = Math.min(y0 + 1, sh - 1);
-    const fy = s - y0;
-    for (let c = 0; c < channels; c++) {
-      const r0 = c * sn + y0 * sw;
-      const r1 = c * sn + y1 * sw;
-      const d = c * dn + y * width;
+  for (let c = 0; c < channels; c++) {
+    const src = maps.data.subarray(c * sn, (c + 1) * sn);
+    for (const y of rows) {
+      const r = y * sw;
+      const t = y * width;
       for (let x = 0; x < width; x++) {
-        const top = maps.data[r0 + x0[x]] * (1 - fx[x]) + maps.data[r0 + x1[x]] * fx[x];
-        const bottom = maps.data[r1 + x0[x]] * (1 - fx[x]) + maps.data[r1 + x1[x]] * fx[x];
-        out[d + x] = top * (1 - fy) + bottom * fy;
+        let acc = 0;
+        for (let k = 0, j = x * tx.taps; k < tx.taps; k++, j++) acc += tx.weight[j] * src[r + tx.index[j]];
+        tmp[t + x] = acc;
+      }
+    }
+    const dst = out.subarray(c * dn, (c + 1) * dn);
+    for (let y = 0; y < height; y++) {
+      const d = y * width;
+      for (let k = 0, j = y * ty.taps; k < ty.taps; k++, j++) {
+        const w = ty.weight[j];
+        if (w === 0) continue;
+        const t = ty.index[j] * width;
+        for (let x = 0; x < width; x++) dst[d + x] += w * tmp[t + x];
       }
     }
   }

@@ -55,29 +55,7 @@ export function decodeMultipose(
   return people.sort((m, n) => n.score - m.score);
 }
 
-/** COCO-17 left/right pairs (a horizontally flipped input swaps them). */
-export const COCO17_FLIP_PAIRS: ReadonlyArray<readonly [number, number]> = [
-  [1, 2],
-  [3, 4],
-  [5, 6],
-  [7, 8],
-  [9, 10],
-  [11, 12],
-  [13, 14],
-  [15, 16],
-];
-
-/**
- * Keypoints found on a horizontally mirrored crop, brought back to the unmirrored crop: x mirrored about
- * the region centre and left/right swapped.
- */
-export function unflipKeypoints(kps: readonly Keypoint[], region: SquareRegion): Keypoint[] {
-  const out = kps.map((k) => ({ x: 2 * region.cx - k.x, y: k.y, score: k.score }));
-  for (const [a, b] of COCO17_FLIP_PAIRS) [out[a], out[b]] = [out[b], out[a]];
-  return out;
-}
-
-/** Score-weighted average of two estimates of the same keypoints (flip test); scores averaged. */
+/** Score-weighted average of two estimates of the same keypoints; scores averaged. */
 export function averageKeypoints(a: readonly Keypoint[], b: readonly Keypoint[]): Keypoint[] {
   return a.map((p, i) => {
     const q = b[i];

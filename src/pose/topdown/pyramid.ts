@@ -77,17 +77,14 @@ export class Pyramid {
     return this.levels[k];
   }
 
-  /** The region resized to size x size (float32 RGB 0..255, black outside the photo), optionally mirrored. */
-  crop(region: SquareRegion, size: number, mirror = false): tf.Tensor4D {
+  /** The region resized to size x size (float32 RGB 0..255, black outside the photo). */
+  crop(region: SquareRegion, size: number): tf.Tensor4D {
     const f = this.baseFactor;
     const k = pyramidLevel({ ...region, size: region.size / f }, size, this.maxLevel);
     const img = this.level(k);
     const [, h, w] = img.shape;
     const box = cropAndResizeBox(region, w, h, size, 1 / (f * 2 ** k));
-    return tf.tidy(() => {
-      const c = tf.image.cropAndResize(img, [box], [0], [size, size], 'bilinear', 0);
-      return mirror ? tf.reverse(c, 2) : c;
-    });
+    return tf.tidy(() => tf.image.cropAndResize(img, [box], [0], [size, size], 'bilinear', 0));
   }
 
   dispose(): void {

@@ -82,3 +82,19 @@ test('bad settings are usage errors', () => {
   assert.throws(() => new OpenPoseEstimator('fake', net, { netResolution: '-1x-1' }), /only one side/);
   assert.throws(() => new OpenPoseEstimator('fake', net, { scales: [0] }), /outside/);
 });
+
+test('maps are upsampled cubically by default: peaks between map pixels keep their height', async () => {
+  const photo = grayPhoto(600, 800);
+  const meanScore = async (est: OpenPoseEstimator): Promise<number> => {
+    const people = await est.estimate(photo);
+    assert.equal(people.length, 1);
+    const kps = fromBody25('coco18', people[0].keypoints);
+    return kps.reduce((s, k) => s + k.score, 0) / kps.length;
+  };
+  const cubic = await meanScore(new OpenPoseEstimator('fake', fakeNetwork([]), { netResolution: '432x368' }));
+  const bilinear = await meanScore(
+    new OpenPoseEstimator('fake', fakeNetwork([]), { netResolution: '432x368', interpolation: 'bilinear' }),
+  );
+  assert.ok(cubic > 0.9, `cubic mean peak score ${cubic.toFixed(3)}`);
+  assert.ok(cubic - bilinear > 0.05, `cubic ${cubic.toFixed(3)} vs bilinear ${bilinear.toFixed(3)}`);
+});

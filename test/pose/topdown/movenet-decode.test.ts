@@ -5,7 +5,6 @@ import {
   decodeMultipose,
   decodeSinglePose,
   MULTIPOSE_STRIDE,
-  unflipKeypoints,
 } from '../../../src/pose/topdown/movenet-decode.js';
 
 const region = { cx: 500, cy: 400, size: 200 }; // crop spans x 400..600, y 300..500
@@ -40,16 +39,6 @@ test('decodeMultipose keeps people above the score, best first, with boxes in ph
   assert.ok(Math.abs(b.x - 490) < 1e-4 && Math.abs(b.y - 380) < 1e-4);
   assert.ok(Math.abs(b.width - 20) < 1e-4 && Math.abs(b.height - 40) < 1e-4);
   assert.throws(() => decodeMultipose(new Float32Array(57), region, 0.1));
-});
-
-test('unflipKeypoints mirrors x about the crop centre and swaps left and right', () => {
-  const kps = Array.from({ length: 17 }, (_, i) => ({ x: 500 + i, y: i, score: i / 20 }));
-  const back = unflipKeypoints(kps, region);
-  assert.deepEqual(back[0], { x: 500, y: 0, score: 0 });
-  // left eye (1) takes what the mirrored crop called the right eye (2), mirrored: 2*500 - 502
-  assert.deepEqual(back[1], { x: 498, y: 2, score: 0.1 });
-  assert.deepEqual(back[2], { x: 499, y: 1, score: 0.05 });
-  assert.deepEqual(back[16], { x: 485, y: 15, score: 0.75 });
 });
 
 test('averageKeypoints weighs positions by score and averages scores', () => {
