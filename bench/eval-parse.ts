@@ -2,7 +2,7 @@
  * Scores the default parser on the real photos of ../shared/eval and prints per-class IoU tables.
  *
  *   node --import tsx bench/eval-parse.ts [--set tryon|schp|cihp|all] [--pose ref|default] [--out DIR]
- *     [--prior bodypix:<model folder>]
+ *     [--prior bodypix:<model folder>] [--prior-weight W]
  *
  * Sets (LIP protocol, src/eval/parsing.ts):
  * - tryon: VITON-HD + Dress Code photos of multimodal-garment-designer, VITON-13 grouping (Dress Code's
@@ -44,6 +44,7 @@ const { values } = parseArgs({
     out: { type: 'string' },
     shared: { type: 'string' },
     prior: { type: 'string' },
+    'prior-weight': { type: 'string' },
   },
 });
 const shared = resolve(values.shared ?? join(import.meta.dirname, '..', '..', 'shared'));
@@ -118,7 +119,10 @@ function table(title: string, s: ParsingScores): string {
   ].join('\n');
 }
 
-const parser = await createDefaultParser({ prior: values.prior });
+const parser = await createDefaultParser(
+  { prior: values.prior },
+  values['prior-weight'] ? { priorWeight: Number(values['prior-weight']) } : {},
+);
 let estimator: PoseEstimator | undefined;
 async function peopleFor(item: Item, photo: Awaited<ReturnType<typeof loadPhoto>>): Promise<Person[]> {
   if (item.pose && values.pose === 'ref') {

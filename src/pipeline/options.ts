@@ -20,6 +20,8 @@ export interface PipelineOptions {
   vis: boolean;
   /** Write class probabilities (image-parse-prob/{stem}.npy, float32 C x H x W). */
   logits: boolean;
+  /** Default parser: an extra body-part prior such as `bodypix:<dir>` (not npm-shipped, so off by default). */
+  parsePrior?: string;
   /** Flip test for learned parsers. */
   flip: boolean;
   maxPixels: number;

@@ -4,10 +4,10 @@ import { decodePhoto, encodeRgbPng, loadPhoto, photoId } from '../image/decode.j
 import { writeFileAtomic } from '../io/atomic.js';
 import { encodeNpyFloat32 } from '../io/npy.js';
 import { createPoseEstimator } from '../pose/registry.js';
-import { createParser } from '../parsing/registry.js';
+import { createParser, type ParserOptions } from '../parsing/registry.js';
 import { writeOpenPoseJson } from '../pose/openpose-json.js';
 import { renderPose } from '../pose/render.js';
-import { convertLabelMap } from '../parsing/convert.js';
+import { convertLabelMap, convertProbabilities } from '../parsing/convert.js';
 import { sMapOverlayPng, sMapPng } from '../parsing/output.js';
 import { LABEL_SETS } from '../parsing/labelsets.js';
 import { LAYOUT } from './layout.js';
@@ -68,14 +68,19 @@ export class PhotoProcessor {
       scales: o.scales,
       debugMapsDir: o.debugMapsDir,
     });
-    if (o.parse) this.parser ??= await createParser(o.parseModel, { flip: o.flip });
+    if (o.parse) this.parser ??= await createParser(o.parseModel, this.parserOptions());
+  }
+
+  private parserOptions(): ParserOptions {
+    const o = this.options;
+    return { flip: o.flip, probabilities: o.logits, prior: o.parsePrior };
   }
 
   /** Runs the models: people and (when parsing) the S-map in the requested label set. */
   async analyse(photo: Photo, overrides: TaskOverrides = {}): Promise<PhotoAnalysis> {
     await this.init();
     const o = { ...this.options, ...overrides };
-    if (o.parse) this.parser ??= await createParser(o.parseModel, { flip: o.flip });
+    if (o.parse) this.parser ??= await createParser(o.parseModel, this.parserOptions());
     const t0 = performance.now();
     const inf0 = inferenceTime();
     const people = await this.estimator!.estimate(photo);
@@ -84,8 +89,19 @@ export class PhotoProcessor {
     let probabilities: Float32Array | undefined;
     if (o.parse) {
       const parsed = await this.parser!.parse(photo, people);
-      map = o.labels === parsed.map.set ? parsed.map : convertLabelMap(parsed.map, o.labels, people);
-      probabilities = o.labels === parsed.map.set ? parsed.probabilities : undefined;
+      const native = parsed.map.set;
+      map = o.labels === native ? parsed.map : convertLabelMap(parsed.map, o.labels, people);
+      if (parsed.probabilities && o.labels === native) probabilities = parsed.probabilities;
+      else if (parsed.probabilities && native === 'cihp') {
+        probabilities = convertProbabilities(
+          parsed.probabilities,
+          photo.width,
+          photo.height,
+          'cihp',
+          o.labels,
+          people,
+        );
+      }
     }
     const t2 = performance.now();
     return {

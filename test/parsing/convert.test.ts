@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { convertLabelMap } from '../../src/parsing/convert.js';
+import { convertLabelMap, convertProbabilities } from '../../src/parsing/convert.js';
 import type { Keypoint, LabelMap, Person } from '../../src/types.js';
 
 const map = (labels: number[], set: LabelMap['set'], width = labels.length): LabelMap => ({
@@ -89,4 +89,61 @@ test('Pascal: limbs split into upper and lower by the skeleton, sleeves belong t
   // without people the limbs stay "upper"
   const plain = convertLabelMap({ width, height, labels, set: 'cihp' }, 'pascal');
   assert.equal(plain.labels[27 * width + 11], 3);
+});
+
+/** C x H x W probabilities that put `p` on the given class at each pixel and spread the rest evenly. */
+function probsFor(labels: number[], c: number, p = 0.6): Float32Array {
+  const n = labels.length;
+  const out = new Float32Array(c * n);
+  labels.forEach((l, i) => {
+    for (let k = 0; k < c; k++) out[k * n + i] = k === l ? p : (1 - p) / (c - 1);
+  });
+  return out;
+}
+
+test('probabilities convert by summing the classes that map together; they still sum to one', () => {
+  const labels = [0, 10, 5, 13, 19];
+  const probs = probsFor(labels, 20);
+  const lip = convertProbabilities(probs, 5, 1, 'cihp', 'lip');
+  assert.equal(lip.length, 20 * 5);
+  // the neck's mass goes to LIP background, nothing to LIP 10 (jumpsuits)
+  assert.ok(Math.abs(lip[1] - (0.6 + 0.4 / 19)) < 1e-5);
+  for (let i = 0; i < 5; i++) assert.equal(lip[10 * 5 + i], 0);
+  const atr = convertProbabilities(probs, 5, 1, 'cihp', 'atr');
+  assert.equal(atr.length, 18 * 5);
+  for (let i = 0; i < 5; i++) {
+    let s = 0;
+    for (let c = 0; c < 18; c++) s += atr[c * 5 + i];
+    assert.ok(Math.abs(s - 1) < 1e-5);
+  }
+  // argmax after conversion = the converted label map
+  const expected = convertLabelMap(
+    { width: 5, height: 1, labels: Uint8Array.from(labels), set: 'cihp' },
+    'atr',
+  );
+  for (let i = 0; i < 5; i++) {
+    let best = 0;
+    for (let c = 1; c < 18; c++) if (atr[c * 5 + i] > atr[best * 5 + i]) best = c;
+    assert.equal(best, expected.labels[i]);
+  }
+  assert.throws(() => convertProbabilities(new Float32Array(7 * 5), 5, 1, 'cihp', 'lip'), /20 x H x W/);
+});
+
+test('Pascal probabilities follow the skeleton like the label map', () => {
+  const width = 40;
+  const height = 56;
+  const labels = new Array<number>(width * height).fill(0);
+  labels[27 * width + 11] = 15; // right forearm skin
+  labels[35 * width + 17] = 9; // trousers over the thigh
+  const probs = probsFor(labels, 20, 0.9);
+  const out = convertProbabilities(probs, width, height, 'cihp', 'pascal', [person()]);
+  const map = convertLabelMap({ width, height, labels: Uint8Array.from(labels), set: 'cihp' }, 'pascal', [
+    person(),
+  ]);
+  for (const i of [27 * width + 11, 35 * width + 17, 0]) {
+    let best = 0;
+    for (let c = 1; c < 7; c++) if (out[c * width * height + i] > out[best * width * height + i]) best = c;
+    assert.equal(best, map.labels[i]);
+  }
+  assert.equal(map.labels[27 * width + 11], 4);
 });

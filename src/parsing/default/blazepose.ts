@@ -78,4 +78,3 @@ export function runBlazePose(model: GraphModel, photo: Photo, crop: SquareCrop):
   }
   return { crop, segmentation: Float32Array.from(seg.data), landmarks };
 }
-

@@ -401,7 +401,9 @@ export function labelPerson(input: LabelInput, options: Partial<LabelOptions> = 
       if (skin) models[APPEARANCE.SKIN] = skin;
       for (let a = 0; a < APPEARANCE_COUNT; a++) {
         if (a === APPEARANCE.SKIN) continue;
-        const own = NOT_SKIN.includes(a) ? withoutSkin(f, cells[a], seedSkin, skinTh, isGarment(a)) : cells[a];
+        const own = NOT_SKIN.includes(a)
+          ? withoutSkin(f, cells[a], seedSkin, skinTh, isGarment(a))
+          : cells[a];
         const g = fit(f, own, COMPONENTS[a]);
         if (g) models[a] = g;
       }

@@ -10,9 +10,24 @@ import { gridLab, type Grid } from './color.js';
 import { bodyModel, MIN_SCORE, type BodyModel } from './geometry.js';
 import { fastGuidedFilter, sampleBilinear } from './matte.js';
 import { labelPerson, DEFAULT_LABEL_OPTIONS, type LabelOptions, type LabelOutput } from './label.js';
-import { PART, PART_COUNT } from './parts.js';
-import { blazeFacing, body25Facing, faceSkinFraction, shouldSwapSides, swapBlazeSides, swapBody25Sides } from './facing.js';
-import { cleanHair, decideGarments, partsToCihp, removeSpecks, type GarmentDecision } from './rules.js';
+import { CIHP, PART, PART_COUNT } from './parts.js';
+import { findCoat } from './coat.js';
+import {
+  blazeFacing,
+  body25Facing,
+  faceSkinFraction,
+  shouldSwapSides,
+  swapBlazeSides,
+  swapBody25Sides,
+} from './facing.js';
+import {
+  cleanHair,
+  decideGarments,
+  dropSmallLegs,
+  partsToCihp,
+  removeSpecks,
+  type GarmentDecision,
+} from './rules.js';
 
 /**
  * The zero-setup parser: npm-shipped BlazePose gives each person's matte (refined against the photo's
@@ -48,7 +63,7 @@ export const DEFAULT_TUNING: DefaultParserTuning = {
   matteRadius: 0.025,
   matteEps: 0.004,
   label: {},
-  priorWeight: 2,
+  priorWeight: 1,
 };
 
 interface Rect {
@@ -216,6 +231,7 @@ function labelOne(
   const res = labelPerson({ grid, lab, matte: cellMatte, body, prior }, labelOptions);
   const parts = res.parts;
   cleanHair(parts, res.q, grid, body);
+  dropSmallLegs(parts, res.q, grid, Math.round(((0.12 * body.scale) / step) ** 2));
   removeSpecks(parts, grid, Math.max(4, Math.round(n * 0.0015)));
   const features = new Float32Array(lab.length);
   for (let i = 0; i < n; i++) {
@@ -225,6 +241,8 @@ function labelOne(
   }
   const decision = decideGarments(parts, features, res.models, grid, body);
   const toCihp = partsToCihp(decision);
+  // an open coat over another top: its cells become coat (not over a dress: one garment there)
+  const coat = decision.dress && decision.skirt ? undefined : findCoat(parts, lab, grid, body);
   tuning.inspect?.({
     index: work.index,
     grid,
@@ -246,7 +264,7 @@ function labelOne(
     if (q[i * PART_COUNT + p] < mx) q[i * PART_COUNT + p] = mx + 1e-3;
   }
   const scores = new Float32Array(PART_COUNT);
-  if (extra.probs) writeProbabilities(extra.probs, photo, work, owner, grid, q, toCihp);
+  if (extra.probs) writeProbabilities(extra.probs, photo, work, owner, grid, q, toCihp, coat);
   for (let y = 0; y < rh; y++) {
     const v = (y + 0.5) / step - 0.5;
     const gy0 = Math.max(0, Math.min(grid.height - 1, Math.floor(v)));
@@ -271,8 +289,22 @@ function labelOne(
         const wb = fx * (1 - fy);
         const wc = (1 - fx) * fy;
         const wd = fx * fy;
+        // a pixel takes one of its four cells' parts (what the clean-up rules removed stays removed);
+        // only among background cells does any person part compete
+        const near = [pa, parts[b], parts[c], parts[d]].filter((p) => p !== PART.BG);
+        // a person pixel among background cells (the matte reaches past them): the parts around
+        for (let dy = -1; !near.length && dy <= 2; dy++) {
+          for (let dx = -1; dx <= 2; dx++) {
+            const gx = gx0 + dx;
+            const gy = gy0 + dy;
+            if (gx < 0 || gy < 0 || gx >= grid.width || gy >= grid.height) continue;
+            const p = parts[gy * grid.width + gx];
+            if (p !== PART.BG) near.push(p);
+          }
+        }
         let best = -1;
         for (let p = 1; p < PART_COUNT; p++) {
+          if (near.length && !near.includes(p)) continue;
           scores[p] =
             wa * q[a * PART_COUNT + p] +
             wb * q[b * PART_COUNT + p] +
@@ -283,6 +315,11 @@ function labelOne(
         part = best;
       }
       out[pi] = toCihp[part];
+      if (coat && part === PART.UPPER) {
+        const gx = Math.min(grid.width - 1, Math.round(u));
+        const gy = Math.min(grid.height - 1, Math.round(v));
+        if (coat[Math.max(0, gy) * grid.width + Math.max(0, gx)]) out[pi] = CIHP.COAT;
+      }
     }
   }
 }
@@ -302,6 +339,7 @@ function writeProbabilities(
   grid: Grid,
   q: Float32Array,
   toCihp: Uint8Array,
+  coat?: Uint8Array,
 ): void {
   const { roi, matte } = work;
   const rw = roi.x1 - roi.x0;
@@ -338,7 +376,10 @@ function writeProbabilities(
       }
       probs[pi] = 1 - m;
       if (sum > 0) {
-        for (let p = 1; p < PART_COUNT; p++) probs[toCihp[p] * plane + pi] += (m * parts[p]) / sum;
+        const near = Math.round(fy) ? (Math.round(fx) ? d : c) : Math.round(fx) ? b : a;
+        const upperTo = coat?.[near / PART_COUNT] ? CIHP.COAT : toCihp[PART.UPPER];
+        for (let p = 1; p < PART_COUNT; p++)
+          probs[(p === PART.UPPER ? upperTo : toCihp[p]) * plane + pi] += (m * parts[p]) / sum;
       } else probs[pi] = 1;
     }
   }
@@ -350,18 +391,20 @@ export async function createDefaultParser(
 ): Promise<Parser> {
   // flip averaging is for learned parsers
   const t: DefaultParserTuning = { ...DEFAULT_TUNING, ...tuning };
-  const blazepose: GraphModel = await loadGraphModelFromDisk(humanModelPath('blazepose-full'));
   const prior = options.prior ? splitModelSpec(options.prior) : undefined;
   if (prior && prior.id !== 'bodypix')
     throw new UsageError(`unknown parser prior "${prior.id}" (known: bodypix[:<model folder>])`);
   const bodypix = prior ? await import('../bodypix/parser.js') : undefined;
   if (bodypix && prior) await bodypix.loadBodyPix(prior.path); // fail early on a missing model
+  const blazepose: GraphModel = await loadGraphModelFromDisk(humanModelPath('blazepose-full'));
   return {
     id: 'default',
     labelSet: 'cihp',
     async parse(photo: Photo, people: Person[]): Promise<ParseResult> {
       const bodyPix =
-        bodypix && people.length ? await bodypix.bodyPixPartProbabilities(photo, { path: prior?.path }) : undefined;
+        bodypix && people.length
+          ? await bodypix.bodyPixPartProbabilities(photo, { path: prior?.path })
+          : undefined;
       return parseWith(blazepose, photo, people, t, { probabilities: options.probabilities, bodyPix });
     },
     dispose(): void {

@@ -50,6 +50,25 @@ export function cleanHair(parts: Uint8Array, q: Float32Array, grid: Grid, body: 
   return changed;
 }
 
+/**
+ * Leg-skin blobs smaller than `minCells` become their next-best part: a leg shows as a long limb, a few
+ * skin-toned cells at a hem or a photo's bottom edge are not one.
+ */
+export function dropSmallLegs(parts: Uint8Array, q: Float32Array, grid: Grid, minCells: number): number {
+  let changed = 0;
+  for (const leg of [PART.LEG_R, PART.LEG_L]) {
+    const comps = labelComponents(parts, grid.width, grid.height, (l) => l === leg);
+    for (let i = 0; i < parts.length; i++) {
+      const c = comps.ids[i];
+      if (c >= 0 && comps.sizes[c] < minCells) {
+        parts[i] = bestOther(q, i, [leg]);
+        changed++;
+      }
+    }
+  }
+  return changed;
+}
+
 /** Blobs smaller than `minCells` take their neighbours' part (background blobs inside the person too). */
 export function removeSpecks(parts: Uint8Array, grid: Grid, minCells: number): number {
   const comps = labelComponents(parts, grid.width, grid.height);

@@ -60,6 +60,13 @@ export function positionCosts(
   const head = body.head;
   const ankles = body.ankles.filter((a) => a !== undefined);
   const ankleY = ankles.length ? Math.max(...ankles.map((a) => a.y)) + 0.02 * S : undefined;
+  const toes: Chain[] = [];
+  for (const f of body.feet) {
+    if (!f) continue;
+    const a = f.points[0];
+    const b = f.points[f.points.length - 1];
+    toes.push({ points: [{ x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 }, b], radius: f.radius });
+  }
   const limb = (c: Chain | undefined, x: number, y: number, k: number): number =>
     c ? k * outside(chainDistance(x, y, c), c.radius, S) : w.missing;
   for (let gy = 0; gy < grid.height; gy++) {
@@ -98,7 +105,7 @@ export function positionCosts(
           c = Math.min(c, 2 + w.hair * band + (y > body.shoulderY ? (4 * (y - body.shoulderY)) / S : 0));
         }
         // hair may fall over the forehead and cheeks, rarely over the middle of the face
-        if (eFace < 0.75) c += 6 * (1 - eFace / 0.75);
+        if (eFace < 0.75) c += 10 * (1 - eFace / 0.75);
         out[o + PART.HAIR] = c;
         out[o + PART.HAT] = w.hair * outside(dHead, head.r, S) + (face && y > face.cy ? 6 : 0);
       } else {
@@ -123,6 +130,9 @@ export function positionCosts(
         if (dLeg !== Infinity && y > waistY) c += (w.garment * Math.max(0, dLeg)) / S;
         // trousers end at the ankles: below them is shoe or floor
         if (ankleY !== undefined && y > ankleY) c += (w.limb * (y - ankleY)) / S;
+        // the toe half of a foot (a lifted foot ends above the other ankle): trousers drape over the
+        // shoe's top, never over its toes
+        for (const t of toes) if (chainDistance(x, y, t) < t.radius) c += 3;
         out[o + PART.LOWER] = c;
       } else out[o + PART.LOWER] = w.missing;
       out[o + PART.ARM_R] = limb(body.arms[0], x, y, w.limb);

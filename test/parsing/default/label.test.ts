@@ -1,32 +1,41 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  type BodyModel,
   bodyModel,
   chainDistance,
   ellipseRadius,
   polygonSignedDistance,
 } from '../../../src/parsing/default/geometry.js';
 import { labelPerson } from '../../../src/parsing/default/label.js';
+import type { Grid } from '../../../src/parsing/default/color.js';
+import { seededRandom } from '../../../src/parsing/default/gmm.js';
 import { PART } from '../../../src/parsing/default/parts.js';
 import { frontalPerson } from './fixtures.js';
 
+interface Palette {
+  skin: number[];
+  pants: number[];
+  /** y where the lower garment ends (shorts) */
+  hem: number;
+}
+
 /**
  * A drawn person on the grid (Lab colours): skin face and forearms, dark hair, a red T-shirt with short
- * sleeves, blue trousers, black shoes, on a light gray background.
+ * sleeves, a lower garment down to `hem` (bare legs below), black shoes, on a light gray background.
  */
-test("labelPerson labels a drawn person part by part, with the person's own sides", () => {
+function drawPerson(p: Palette): { grid: Grid; lab: Float32Array; matte: Float32Array; body: BodyModel } {
   const body = bodyModel(frontalPerson());
   const grid = { x0: 120, y0: 20, step: 2, width: 80, height: 180 };
   const n = grid.width * grid.height;
   const lab = new Float32Array(n * 3);
   const matte = new Float32Array(n);
-  const SKIN = [68, 16, 20];
   const HAIR = [20, 4, 8];
   const SHIRT = [50, 60, 40];
-  const PANTS = [32, 8, -40];
   const SHOE = [8, 0, 0];
   const BG = [92, 0, 2];
   const torso = body.torso;
+  const rand = seededRandom(7);
   for (let gy = 0; gy < grid.height; gy++) {
     for (let gx = 0; gx < grid.width; gx++) {
       const x = grid.x0 + (gx + 0.5) * grid.step;
@@ -41,17 +50,26 @@ test("labelPerson labels a drawn person part by part, with the person's own side
       const dFoot = Math.min(chainDistance(x, y, body.feet[0]!), chainDistance(x, y, body.feet[1]!));
       if (Math.hypot(x - body.head!.cx, y - body.head!.cy) < body.head!.r * 0.9 && y < body.face!.cy)
         c = HAIR;
-      if (ellipseRadius(x, y, body.face!) < 0.9) c = SKIN;
-      if (Math.abs(x - 200) < 8 && y > 90 && y < 112) c = SKIN; // neck
-      if (dArm < 9) c = y < 150 ? SHIRT : SKIN;
+      if (ellipseRadius(x, y, body.face!) < 0.9) c = p.skin;
+      if (Math.abs(x - 200) < 8 && y > 90 && y < 112) c = p.skin; // neck
+      if (dArm < 9) c = y < 150 ? SHIRT : p.skin;
       if (polygonSignedDistance(x, y, torso) < 4 && y < 215) c = SHIRT;
-      if (dLeg < 12 || (y >= 205 && y < 240 && x > 172 && x < 228)) c = PANTS;
+      if (dLeg < 12 || (y >= 205 && y < 240 && x > 172 && x < 228)) c = y < p.hem ? p.pants : p.skin;
       if (dFoot < 7 && y > 352) c = SHOE;
-      lab.set(c, i * 3);
+      // texture and sensor noise, as in a photo (deterministic)
+      lab.set([c[0] + (rand() - 0.5) * 6, c[1] + (rand() - 0.5) * 4, c[2] + (rand() - 0.5) * 4], i * 3);
       matte[i] = c === BG ? 0 : 1;
     }
   }
-  const { parts } = labelPerson({ grid, lab, matte, body });
+  return { grid, lab, matte, body };
+}
+
+const SKIN = [68, 16, 20];
+
+test("labelPerson labels a drawn person part by part, with the person's own sides", () => {
+  const input = drawPerson({ skin: SKIN, pants: [32, 8, -40], hem: 400 });
+  const { grid } = input;
+  const { parts } = labelPerson(input);
   const at = (x: number, y: number): number =>
     parts[Math.floor((y - grid.y0) / grid.step) * grid.width + Math.floor((x - grid.x0) / grid.step)];
   assert.equal(at(200, 160), PART.UPPER, 'chest');
@@ -64,4 +82,24 @@ test("labelPerson labels a drawn person part by part, with the person's own side
   assert.equal(at(220, 366), PART.SHOE_L, 'left shoe');
   assert.equal(at(180, 366), PART.SHOE_R, 'right shoe');
   assert.equal(at(130, 300), PART.BG, 'background');
+});
+
+test('skin-coloured trousers stay trousers; bare legs below a hem of the same colour stay legs', () => {
+  // beige trousers a few Lab units from the skin: colour alone cannot tell them apart
+  const beige = [68, 16, 20];
+  const trousers = drawPerson({ skin: SKIN, pants: beige, hem: 400 });
+  const t = labelPerson(trousers).parts;
+  const at = (parts: Uint8Array, x: number, y: number): number =>
+    parts[
+      Math.floor((y - trousers.grid.y0) / trousers.grid.step) * trousers.grid.width +
+        Math.floor((x - trousers.grid.x0) / trousers.grid.step)
+    ];
+  assert.equal(at(t, 184, 250), PART.LOWER, 'thigh');
+  assert.equal(at(t, 183, 320), PART.LOWER, 'right shin');
+  assert.equal(at(t, 217, 320), PART.LOWER, 'left shin');
+  // the same person in blue shorts: below the hem the skin is leg
+  const shorts = labelPerson(drawPerson({ skin: SKIN, pants: [32, 8, -40], hem: 265 })).parts;
+  assert.equal(at(shorts, 184, 240), PART.LOWER, 'shorts');
+  assert.equal(at(shorts, 183, 320), PART.LEG_R, 'right shin');
+  assert.equal(at(shorts, 217, 320), PART.LEG_L, 'left shin');
 });

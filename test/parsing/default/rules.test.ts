@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bodyModel } from '../../../src/parsing/default/geometry.js';
-import { chainXAt, coversBetweenLegs, partsToCihp } from '../../../src/parsing/default/rules.js';
+import { chainXAt, coversBetweenLegs, legsCross, partsToCihp } from '../../../src/parsing/default/rules.js';
 import { CIHP, PART } from '../../../src/parsing/default/parts.js';
 import { frontalPerson } from './fixtures.js';
 
@@ -78,4 +78,20 @@ test('partsToCihp applies the garment decisions', () => {
   // one colour on separate legs: a top over trousers
   assert.equal(partsToCihp({ dress: true, skirt: false })[PART.UPPER], CIHP.UPPER);
   assert.equal(partsToCihp({ dress: false, skirt: false })[PART.ARM_L], CIHP.ARM_L);
+});
+
+test('crossed legs give no skirt decision: no gap between them whatever the garment', () => {
+  const straight = bodyModel(frontalPerson());
+  assert.equal(legsCross(straight.legs[0]!, straight.legs[1]!), false);
+  // the right knee and ankle swing over to the left of the left leg (legs crossed while seated)
+  const k = frontalPerson();
+  k[10] = { x: 225, y: 280, score: 0.9 };
+  k[11] = { x: 230, y: 350, score: 0.9 };
+  const crossed = bodyModel(k);
+  assert.equal(legsCross(crossed.legs[0]!, crossed.legs[1]!), true);
+  // a lower garment covering both legs as one blob is not called a skirt on crossed legs
+  assert.equal(
+    coversBetweenLegs(lowerGarment(300, true), grid, crossed, (p) => p === PART.LOWER),
+    undefined,
+  );
 });
