@@ -26,6 +26,7 @@ const POSE: Options = {
   format: { type: 'string', short: 'f' },
   style: { type: 'string' },
   'no-vis': { type: 'boolean' },
+  'render-threshold': { type: 'string' },
 };
 const PARSE: Options = {
   labels: { type: 'string', short: 'l' },
@@ -49,7 +50,8 @@ const HELP_COMMON = `  -o, --out <dir>          output folder (required)
 
 const HELP_POSE = `  -f, --format <f>         body25 | coco18 | coco17  (default body25, OpenPose's default)
       --style <s>          openpose (what try-on datasets hold) | openpose-cpu | controlnet
-      --no-vis             do not write the skeleton blended over the photo (openpose_vis/)`;
+      --no-vis             do not write the skeleton blended over the photo (openpose_vis/)
+      --render-threshold c draw keypoints with confidence > c (default 0.2; the JSON keeps every score)`;
 const HELP_PARSE = `  -l, --labels <set>       cihp | lip | atr | pascal  (default cihp: 10 = neck, what VITON-HD needs)
       --parse-model <spec> default | schp-lip:<file> | schp-atr:<file> | schp-pascal:<file> |
                            schp-lip:<file>,schp-atr:<file> (CIHP with neck) | bodypix[:<dir>] | bodypix-pascal[:<dir>]
@@ -131,6 +133,7 @@ Example:
         ),
         labels: oneOf('labels', v.labels as string | undefined, OUTPUT_LABEL_SETS, 'cihp'),
         vis: !v['no-vis'],
+        renderThreshold: unitInterval('render-threshold', v['render-threshold'] as string | undefined, 0.2),
         logits: Boolean(v.logits),
         flip: Boolean(v.flip),
         parsePrior: v['parse-prior'] as string | undefined,
@@ -167,6 +170,13 @@ Example:
       return summary.failed.length ? 1 : 0;
     },
   };
+}
+
+function unitInterval(name: string, s: string | undefined, fallback: number): number {
+  if (s === undefined) return fallback;
+  const x = Number(s);
+  if (!(x >= 0 && x <= 1)) throw new UsageError(`--${name} must be a number in 0..1 (got "${s}")`);
+  return x;
 }
 
 function parseScales(s: string | undefined): number[] | undefined {

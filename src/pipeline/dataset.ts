@@ -106,7 +106,10 @@ export async function buildDatasetPhoto(
     writeFileAtomic(
       LAYOUT.poseImg(outDir, stem),
       await encodeRgbPng(
-        renderPose(ordered, photo.width, photo.height, { style: 'openpose' }),
+        renderPose(ordered, photo.width, photo.height, {
+          style: 'openpose',
+          threshold: processor.options.renderThreshold,
+        }),
         photo.width,
         photo.height,
       ),

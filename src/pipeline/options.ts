@@ -16,6 +16,12 @@ export interface PipelineOptions {
   /** P-map drawing style for openpose_img. */
   style: 'openpose' | 'openpose-cpu' | 'controlnet';
   labels: OutputLabelSetId;
+  /**
+   * Keypoints drawn in the P-map renders when their confidence exceeds this. OpenPose draws above 0.05,
+   * but it reports undetected parts as 0; the default estimator keeps a weak guess with its own score for
+   * every point, so renders draw from 0.2 to leave out guesses (the JSON keeps every score).
+   */
+  renderThreshold: number;
   /** Also write the P-map blended over the photo (openpose_vis/). */
   vis: boolean;
   /** Write class probabilities (image-parse-prob/{stem}.npy, float32 C x H x W). */
@@ -43,6 +49,7 @@ export const DEFAULT_PIPELINE_OPTIONS: PipelineOptions = {
   style: 'openpose',
   labels: 'cihp',
   vis: true,
+  renderThreshold: 0.2,
   logits: false,
   flip: false,
   maxPixels: 50_000_000,

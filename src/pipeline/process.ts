@@ -128,13 +128,18 @@ export class PhotoProcessor {
       outputs.poseJson = writeOpenPoseJson(people, { format: o.format });
       const drawFormat = o.format === 'body25' ? 'body25' : 'coco18';
       outputs.poseImg = await encodeRgbPng(
-        renderPose(people, photo.width, photo.height, { style: o.style, format: drawFormat }),
+        renderPose(people, photo.width, photo.height, {
+          style: o.style,
+          format: drawFormat,
+          threshold: o.renderThreshold,
+        }),
         photo.width,
         photo.height,
       );
       if (o.vis) {
         outputs.poseVis = await encodeRgbPng(
           renderPose(people, photo.width, photo.height, {
+            threshold: o.renderThreshold,
             style: o.style,
             format: drawFormat,
             background: photo.rgb,
