@@ -53,6 +53,8 @@ export interface LabelOptions {
   garmentReachScale: number;
   /** Colour steps up to this size are texture, not edges. */
   garmentReachNoise: number;
+  /** Lightness below which colour on the face counts for less (0: off); see faceShadowTrust. */
+  faceShadowL: number;
 }
 
 export const DEFAULT_LABEL_OPTIONS: LabelOptions = {
@@ -66,6 +68,7 @@ export const DEFAULT_LABEL_OPTIONS: LabelOptions = {
   garmentReach: 4,
   garmentReachScale: 0.3,
   garmentReachNoise: 0.02,
+  faceShadowL: 30,
 };
 
 const COMPONENTS = [5, 3, 3, 4, 4, 3, 3]; // per appearance: bg, skin, hair, upper, lower, shoe, hat
@@ -156,6 +159,8 @@ export function seedCells(input: LabelInput): number[][] {
   const seeds: number[][] = Array.from({ length: APPEARANCE_COUNT }, () => []);
   const torso = body.torso.length >= 4 ? body.torso : undefined;
   const handCells: number[] = [];
+  // crown cells by a looser rule, for short hair or a face ellipse reaching the hairline
+  const looseCrown: number[] = [];
   for (let gy = 0; gy < grid.height; gy++) {
     const y = grid.y0 + (gy + 0.5) * grid.step;
     for (let gx = 0; gx < grid.width; gx++) {
@@ -181,13 +186,14 @@ export function seedCells(input: LabelInput): number[][] {
           if (d < arm.radius * 0.45) handCells.push(i);
         }
       }
-      if (body.head && body.face && eFace > 1.05) {
+      if (body.head && body.face && eFace > 1.0) {
         // the crown: above the face's top along its own axis (a tilted head keeps its hair on top), inside
         // a generous skull circle; forehead skin caught here is removed with the other skin-like seeds
         const f = body.face;
         const up = (x - f.cx) * Math.sin(f.angle) - (y - f.cy) * Math.cos(f.angle);
-        if (up > 0.8 * f.ry && Math.hypot(x - body.head.cx, y - body.head.cy) < body.head.r * 1.15)
-          seeds[APPEARANCE.HAIR].push(i);
+        const inSkull = Math.hypot(x - body.head.cx, y - body.head.cy) < body.head.r * 1.15;
+        if (up > 0.8 * f.ry && eFace > 1.05 && inSkull) seeds[APPEARANCE.HAIR].push(i);
+        else if (up > 0.5 * f.ry && inSkull) looseCrown.push(i);
       }
       // an arm lying across the torso or resting on a thigh is not the garment there
       const onArm = body.arms.some((arm) => !!arm && chainDistance(x, y, arm) < arm.radius);
@@ -216,12 +222,33 @@ export function seedCells(input: LabelInput): number[][] {
       }
     }
   }
+  if (seeds[APPEARANCE.HAIR].length < 2 * MIN_SEEDS) seeds[APPEARANCE.HAIR].push(...looseCrown);
   // the face is the best skin sample (lit like the rest of the body); hands when there is little face
   if (seeds[APPEARANCE.SKIN].length < 150) seeds[APPEARANCE.SKIN].push(...handCells);
   // skin of any tone is warm and chromatic: eyes, brows, stray hair and whatever hides a hand are not
   const warm = seeds[APPEARANCE.SKIN].filter((i) => isSkinHue(input.lab, i));
   if (warm.length >= MIN_SEEDS) seeds[APPEARANCE.SKIN] = warm;
   return seeds;
+}
+
+/**
+ * How far each cell's colour is to be trusted (1 everywhere but in deep shadow on the face): a face lit
+ * from one side has a near-black half whose colour says nothing (it fits hair as well as skin), so there
+ * the face's position decides. 0.15 at black, 1 from lightness `darkL` up; undefined when off.
+ */
+export function faceShadowTrust(input: LabelInput, darkL: number): Float32Array | undefined {
+  const face = input.body.face;
+  if (!face || darkL <= 0) return undefined;
+  const { grid, lab } = input;
+  const n = grid.width * grid.height;
+  const trust = new Float32Array(n).fill(1);
+  for (let i = 0; i < n; i++) {
+    const x = grid.x0 + ((i % grid.width) + 0.5) * grid.step;
+    const y = grid.y0 + (Math.floor(i / grid.width) + 0.5) * grid.step;
+    if (ellipseRadius(x, y, face) >= 0.9) continue;
+    trust[i] = Math.max(0.15, Math.min(1, (lab[i * 3] - darkL / 2) / (darkL / 2)));
+  }
+  return trust;
 }
 
 /** Per cell and appearance: colour cost relative to the best-fitting model, capped. */
@@ -247,15 +274,17 @@ function unaryCosts(
   matte: Float32Array,
   n: number,
   o: LabelOptions,
+  trust?: Float32Array,
 ): Float32Array {
   const u = new Float32Array(n * PART_COUNT);
   for (let i = 0; i < n; i++) {
     const m = matte[i];
+    const cw = trust ? trust[i] : 1;
     const person = -Math.log(m + 0.02) * o.matteWeight;
     const bg = -Math.log(1.02 - m) * o.matteWeight;
     for (let p = 0; p < PART_COUNT; p++) {
       u[i * PART_COUNT + p] =
-        o.colourWeight * colour[i * APPEARANCE_COUNT + PART_APPEARANCE[p]] +
+        cw * o.colourWeight * colour[i * APPEARANCE_COUNT + PART_APPEARANCE[p]] +
         pos[i * PART_COUNT + p] +
         (p === PART.BG ? bg : person);
     }
@@ -382,6 +411,8 @@ export function labelPerson(input: LabelInput, options: Partial<LabelOptions> = 
     pos[i * PART_COUNT + PART.ARM_L] += arms;
   }
 
+  const trust = faceShadowTrust(input, o.faceShadowL);
+
   let result: CrfResult | undefined;
   let unary: Float32Array = new Float32Array(0);
   for (let pass = 0; pass <= o.refits; pass++) {
@@ -408,7 +439,7 @@ export function labelPerson(input: LabelInput, options: Partial<LabelOptions> = 
         if (g) models[a] = g;
       }
     }
-    unary = unaryCosts(colourCosts(f, n, models, o.colourCap), pos, matte, n, o);
+    unary = unaryCosts(colourCosts(f, n, models, o.colourCap), pos, matte, n, o, trust);
     result = meanField(unary, weights, grid.width, grid.height, PART_COUNT);
   }
   return { parts: result!.labels, q: result!.q, models, unary, seeds, reach };

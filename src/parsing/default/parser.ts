@@ -7,11 +7,12 @@ import { UsageError } from '../../errors.js';
 import { bodyPixCellCosts } from './prior.js';
 import { runBlazePose, BLAZEPOSE_SIZE, type SquareCrop } from './blazepose.js';
 import { gridLab, type Grid } from './color.js';
-import { bodyModel, MIN_SCORE, type BodyModel } from './geometry.js';
+import { bodyModel, ellipseRadius, MIN_SCORE, type BodyModel } from './geometry.js';
 import { fastGuidedFilter, sampleBilinear } from './matte.js';
 import { labelPerson, DEFAULT_LABEL_OPTIONS, type LabelOptions, type LabelOutput } from './label.js';
 import { CIHP, PART, PART_COUNT } from './parts.js';
 import { findCoat } from './coat.js';
+import { faceCrop, meshEllipse, runFaceMesh } from './facemesh.js';
 import {
   blazeFacing,
   body25Facing,
@@ -43,6 +44,8 @@ export interface DefaultParserTuning {
   label: Partial<LabelOptions>;
   /** Weight of the optional BodyPix prior's costs (per unit of -log probability). */
   priorWeight: number;
+  /** Take the face's extent from FaceMesh's face oval (else: the ellipse from eyes, ears and nose). */
+  faceMesh: boolean;
   /** Called per person with the coarse results (inspection tools only). */
   inspect?: (info: PersonInspection) => void;
 }
@@ -64,6 +67,7 @@ export const DEFAULT_TUNING: DefaultParserTuning = {
   matteEps: 0.004,
   label: {},
   priorWeight: 1,
+  faceMesh: true,
 };
 
 interface Rect {
@@ -103,6 +107,28 @@ export function personCrop(kps: readonly Keypoint[], body: BodyModel): SquareCro
   y1 += 0.25 * S;
   const side = Math.max(x1 - x0, y1 - y0) * 1.15;
   return { x: (x0 + x1) / 2 - side / 2, y: (y0 + y1) / 2 - side / 2, side };
+}
+
+/**
+ * The face from FaceMesh's oval when FaceMesh found a face where the pose put one (its centre inside the
+ * pose's ellipse, a size within a factor of two); the neck then starts at the new chin.
+ */
+export function refineFace(
+  body: BodyModel,
+  mesh: { points: readonly { x: number; y: number }[]; score: number },
+): boolean {
+  const old = body.face;
+  if (!old || mesh.score < 0.5) return false;
+  const e = meshEllipse(mesh.points);
+  const inside = ellipseRadius(e.cx, e.cy, old) < 1;
+  const ratio = e.ry / old.ry;
+  if (!inside || ratio < 0.5 || ratio > 2) return false;
+  body.face = e;
+  if (body.neck) {
+    const chin = { x: e.cx - Math.sin(e.angle) * e.ry * 0.8, y: e.cy + Math.cos(e.angle) * e.ry * 0.8 };
+    body.neck = { points: [chin, ...body.neck.points.slice(1)], radius: e.rx * 0.75 };
+  }
+  return true;
 }
 
 /** BlazePose's own landmarks are used for hands and feet only when its body agrees with the pose given. */
@@ -397,6 +423,9 @@ export async function createDefaultParser(
   const bodypix = prior ? await import('../bodypix/parser.js') : undefined;
   if (bodypix && prior) await bodypix.loadBodyPix(prior.path); // fail early on a missing model
   const blazepose: GraphModel = await loadGraphModelFromDisk(humanModelPath('blazepose-full'));
+  const facemesh: GraphModel | undefined = t.faceMesh
+    ? await loadGraphModelFromDisk(humanModelPath('facemesh'))
+    : undefined;
   return {
     id: 'default',
     labelSet: 'cihp',
@@ -405,10 +434,15 @@ export async function createDefaultParser(
         bodypix && people.length
           ? await bodypix.bodyPixPartProbabilities(photo, { path: prior?.path })
           : undefined;
-      return parseWith(blazepose, photo, people, t, { probabilities: options.probabilities, bodyPix });
+      return parseWith(blazepose, photo, people, t, {
+        probabilities: options.probabilities,
+        bodyPix,
+        facemesh,
+      });
     },
     dispose(): void {
       blazepose.dispose();
+      facemesh?.dispose();
     },
   };
 }
@@ -418,7 +452,7 @@ export function parseWith(
   photo: Photo,
   people: readonly Person[],
   tuning: DefaultParserTuning = DEFAULT_TUNING,
-  options: { probabilities?: boolean; bodyPix?: BodyPixProbabilities } = {},
+  options: { probabilities?: boolean; bodyPix?: BodyPixProbabilities; facemesh?: GraphModel } = {},
 ): ParseResult {
   const { width: W, height: H } = photo;
   const out = new Uint8Array(W * H);
@@ -446,6 +480,8 @@ export function parseWith(
     if (given && facing * blazeFacing(given) < 0) given = swapBlazeSides(given);
     const blaze = given ?? (agrees(landmarks, kps, body0.scale) ? landmarks : undefined);
     const body = bodyModel(kps, blaze);
+    if (options.facemesh && body.face)
+      refineFace(body, runFaceMesh(options.facemesh, photo, faceCrop(body.face)));
     const { roi, matte } = personMatte(photo, bp.segmentation, crop, body, tuning);
     const rw = roi.x1 - roi.x0;
     for (let y = roi.y0; y < roi.y1; y++) {

@@ -103,3 +103,21 @@ test('skin-coloured trousers stay trousers; bare legs below a hem of the same co
   assert.equal(at(shorts, 183, 320), PART.LEG_R, 'right shin');
   assert.equal(at(shorts, 217, 320), PART.LEG_L, 'left shin');
 });
+
+test('faceShadowTrust lowers colour trust only for dark cells on the face', async () => {
+  const { faceShadowTrust } = await import('../../../src/parsing/default/label.js');
+  const body = bodyModel(frontalPerson());
+  const f = body.face!;
+  const grid: Grid = { x0: f.cx - 40, y0: f.cy - 40, step: 1, width: 80, height: 80 };
+  const n = grid.width * grid.height;
+  const lab = new Float32Array(n * 3).fill(5); // near black everywhere
+  const trust = faceShadowTrust({ grid, lab, matte: new Float32Array(n).fill(1), body }, 30)!;
+  const at = (x: number, y: number): number =>
+    trust[Math.floor(y - grid.y0) * grid.width + Math.floor(x - grid.x0)];
+  assert.ok(at(f.cx, f.cy) < 0.5, 'dark face centre');
+  assert.equal(at(grid.x0 + 0.5, grid.y0 + 0.5), 1, 'off the face');
+  for (let i = 0; i < n; i++) lab[i * 3] = 60; // lit: full trust
+  const lit = faceShadowTrust({ grid, lab, matte: new Float32Array(n).fill(1), body }, 30)!;
+  assert.ok(lit.every((v) => v === 1));
+  assert.equal(faceShadowTrust({ grid, lab, matte: new Float32Array(n), body }, 0), undefined);
+});

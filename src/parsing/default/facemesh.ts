@@ -1,0 +1,88 @@
+import { tf, type GraphModel } from '../../runtime/tfjs.js';
+import type { Photo } from '../../types.js';
+import { cropInput, type SquareCrop } from './blazepose.js';
+import type { Ellipse, Point } from './geometry.js';
+
+/**
+ * MediaPipe FaceMesh (npm-shipped `facemesh`) on a square crop around the pose's face ellipse: 468
+ * landmarks, of which the face oval gives the face's extent far better than eyes, ears and nose alone
+ * (a shaded cheek, the jaw line above the neck). Input RGB 0..1 at 192x192; outputs `[1,1404]` mesh
+ * (x, y, z in crop pixels) and `[1,1]` face flag.
+ */
+export const FACEMESH_SIZE = 192;
+
+/** MediaPipe's face-oval landmark indices, clockwise from the top of the forehead. */
+export const FACE_OVAL = [
+  10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377, 152, 148, 176, 149,
+  150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109,
+];
+const TOP = 10;
+const CHIN = 152;
+const RIGHT_CHEEK = 234;
+const LEFT_CHEEK = 454;
+
+export interface FaceMeshResult {
+  /** 468 landmarks, source pixels */
+  points: Point[];
+  /** face flag as a probability */
+  score: number;
+}
+
+/** The crop facemesh expects: the face with a margin of about half its size on each side. */
+export function faceCrop(face: Ellipse, margin = 1.7): SquareCrop {
+  const side = 2 * Math.max(face.rx, face.ry) * margin;
+  return { x: face.cx - side / 2, y: face.cy - side / 2, side };
+}
+
+export function runFaceMesh(model: GraphModel, photo: Photo, crop: SquareCrop): FaceMeshResult {
+  const input = cropInput(photo, crop, FACEMESH_SIZE);
+  const t = tf.tensor4d(input, [1, FACEMESH_SIZE, FACEMESH_SIZE, 3]);
+  const res = model.execute(t) as tf.Tensor[];
+  const outputs = res.map((r) => ({ shape: r.shape, data: r.dataSync() as Float32Array }));
+  t.dispose();
+  for (const r of res) r.dispose();
+  const mesh = outputs.find((o) => o.shape.length === 2 && o.shape[1] === 1404);
+  const flag = outputs.find((o) => o.shape.length === 2 && o.shape[1] === 1);
+  if (!mesh || !flag) throw new Error('facemesh model outputs are not the expected mesh and face flag');
+  const k = crop.side / FACEMESH_SIZE;
+  const points: Point[] = [];
+  for (let j = 0; j < 468; j++)
+    points.push({ x: crop.x + mesh.data[j * 3] * k, y: crop.y + mesh.data[j * 3 + 1] * k });
+  const f = flag.data[0];
+  // the flag is a logit in some exports and a probability in others
+  const score = f >= 0 && f <= 1 ? f : 1 / (1 + Math.exp(-f));
+  return { points, score };
+}
+
+/**
+ * An ellipse over the face oval: its axis from the top of the forehead to the chin, its width between
+ * the cheeks (widened a little for the ears, which LIP and CIHP count as face).
+ */
+export function meshEllipse(points: readonly Point[], earWiden = 1.1): Ellipse {
+  const top = points[TOP];
+  const chin = points[CHIN];
+  const dx = chin.x - top.x;
+  const dy = chin.y - top.y;
+  const len = Math.hypot(dx, dy) || 1;
+  const across = { x: dy / len, y: -dx / len };
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const i of FACE_OVAL) {
+    const p = points[i];
+    const u = (p.x - top.x) * across.x + (p.y - top.y) * across.y;
+    lo = Math.min(lo, u);
+    hi = Math.max(hi, u);
+  }
+  const mid = (lo + hi) / 2;
+  const cheeks = Math.hypot(
+    points[LEFT_CHEEK].x - points[RIGHT_CHEEK].x,
+    points[LEFT_CHEEK].y - points[RIGHT_CHEEK].y,
+  );
+  return {
+    cx: (top.x + chin.x) / 2 + across.x * mid,
+    cy: (top.y + chin.y) / 2 + across.y * mid,
+    rx: (Math.max(hi - lo, cheeks) / 2) * earWiden,
+    ry: len / 2,
+    angle: Math.atan2(-dx, dy),
+  };
+}
