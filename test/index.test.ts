@@ -13,7 +13,10 @@ test('the library entry point runs the whole chain on a real photo', async () =>
   assert.equal(doc.people.length, people.length);
   const render = parsepose.renderPose(people, photo.width, photo.height);
   assert.equal(render.length, photo.width * photo.height * 3);
-  assert.ok(render.some((v) => v > 0), 'something drawn');
+  assert.ok(
+    render.some((v) => v > 0),
+    'something drawn',
+  );
   const parser = await parsepose.createParser('default');
   const { map } = await parser.parse(photo, people);
   assert.deepEqual([map.width, map.height, map.set], [photo.width, photo.height, 'cihp']);

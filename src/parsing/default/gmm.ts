@@ -13,17 +13,9 @@ export interface Gmm {
   readonly logConst: Float64Array;
 }
 
-/** Deterministic pseudo-random numbers (mulberry32): fits must not change from run to run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../util/random.js';
+
+export { seededRandom };
 
 export interface FitOptions {
   /** EM iterations after k-means (default 4). */

@@ -34,17 +34,17 @@ export function boxMean(src: Float32Array, width: number, height: number, r: num
 }
 
 /**
- * Grayscale guided filter: the output is locally a linear function of the guide `I`, fitted to `p` in
- * each window, so where `p` is blurry but `I` has an edge, the output takes the edge.
+ * The guided filter's window-averaged linear coefficients (mean a, mean b) so that out = a * I + b: fitted
+ * to `p` in each (2r+1)^2 window of the guide `I`.
  */
-export function guidedFilter(
+function guidedCoefficients(
   I: Float32Array,
   p: Float32Array,
   width: number,
   height: number,
   r: number,
   eps: number,
-): Float32Array {
+): { ma: Float32Array; mb: Float32Array } {
   const n = width * height;
   const Ip = new Float32Array(n);
   const II = new Float32Array(n);
@@ -64,8 +64,23 @@ export function guidedFilter(
     a[i] = cov / (v + eps);
     b[i] = mp[i] - a[i] * mI[i];
   }
-  const ma = boxMean(a, width, height, r);
-  const mb = boxMean(b, width, height, r);
+  return { ma: boxMean(a, width, height, r), mb: boxMean(b, width, height, r) };
+}
+
+/**
+ * Grayscale guided filter: the output is locally a linear function of the guide `I`, fitted to `p` in
+ * each window, so where `p` is blurry but `I` has an edge, the output takes the edge.
+ */
+export function guidedFilter(
+  I: Float32Array,
+  p: Float32Array,
+  width: number,
+  height: number,
+  r: number,
+  eps: number,
+): Float32Array {
+  const n = width * height;
+  const { ma, mb } = guidedCoefficients(I, p, width, height, r, eps);
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) out[i] = ma[i] * I[i] + mb[i];
   return out;
@@ -131,27 +146,7 @@ export function fastGuidedFilter(
   const w = Is.width;
   const h = Is.height;
   const rs = Math.max(1, Math.round(r / f));
-  const n = w * h;
-  const Ip = new Float32Array(n);
-  const II = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    Ip[i] = Is.data[i] * ps.data[i];
-    II[i] = Is.data[i] * Is.data[i];
-  }
-  const mI = boxMean(Is.data, w, h, rs);
-  const mp = boxMean(ps.data, w, h, rs);
-  const mIp = boxMean(Ip, w, h, rs);
-  const mII = boxMean(II, w, h, rs);
-  const a = new Float32Array(n);
-  const b = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const cov = mIp[i] - mI[i] * mp[i];
-    const v = mII[i] - mI[i] * mI[i];
-    a[i] = cov / (v + eps);
-    b[i] = mp[i] - a[i] * mI[i];
-  }
-  const ma = boxMean(a, w, h, rs);
-  const mb = boxMean(b, w, h, rs);
+  const { ma, mb } = guidedCoefficients(Is.data, ps.data, w, h, rs, eps);
   const out = new Float32Array(width * height);
   for (let y = 0; y < height; y++) {
     const v = (y + 0.5) / f - 0.5;

@@ -5,6 +5,7 @@
  */
 import type { PafLayout } from '../../../src/pose/paf/layouts.js';
 import type { PlanarMaps } from '../../../src/pose/paf/maps.js';
+import { seededRandom } from '../../../src/util/random.js';
 
 export type Point = readonly [number, number];
 /** Keypoints in the layout's part order, in map pixels; null = missing (not visible). */
@@ -152,17 +153,8 @@ export function makePerson(layout: PafLayout, place: PersonPlacement): Synthetic
   return pts.map((p, i) => (missing.has(i) ? null : p));
 }
 
-/** Deterministic PRNG (mulberry32) so that random scenes are reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG so that random scenes are reproducible. */
+export const rng = seededRandom;
 
 /**
  * `count` people with random heights, positions and arm angles, laid out in grid cells so that no two
