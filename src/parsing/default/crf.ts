@@ -99,8 +99,8 @@ export function meanField(
   const next = new Float32Array(n * C);
   const e = new Float64Array(C);
   // neighbour offsets and the weight index for each of the 8 directions
-  const nbDx = [1, 0, 1, -1, -1, 0, -1, 1];
-  const nbDy = [0, 1, 1, 1, 0, -1, -1, -1];
+  const nbDx = Int32Array.of(1, 0, 1, -1, -1, 0, -1, 1);
+  const nbDy = Int32Array.of(0, 1, 1, 1, 0, -1, -1, -1);
   for (let it = 0; it < iterations; it++) {
     for (let y = 0; y < height; y++) {
       for (let x = 0; x < width; x++) {
@@ -112,7 +112,9 @@ export function meanField(
           next[o + act[a0]] = 1;
           continue;
         }
-        for (let k = a0; k < a1; k++) e[act[k]] = unary[o + act[k]];
+        // energies indexed by position in the cell's active list (e[k - a0])
+        const m = a1 - a0;
+        for (let k = 0; k < m; k++) e[k] = unary[o + act[a0 + k]];
         for (let d = 0; d < 8; d++) {
           const nx = x + nbDx[d];
           const ny = y + nbDy[d];
@@ -122,14 +124,14 @@ export function meanField(
           const w = d < 4 ? weights[i * 4 + d] : weights[j * 4 + d - 4];
           if (w === 0) continue;
           const oj = j * C;
-          for (let k = a0; k < a1; k++) e[act[k]] -= w * q[oj + act[k]];
+          for (let k = 0; k < m; k++) e[k] -= w * q[oj + act[a0 + k]];
         }
         let mn = Infinity;
-        for (let k = a0; k < a1; k++) if (e[act[k]] < mn) mn = e[act[k]];
+        for (let k = 0; k < m; k++) if (e[k] < mn) mn = e[k];
         let sum = 0;
-        for (let k = a0; k < a1; k++) {
-          const v = Math.exp(mn - e[act[k]]);
-          next[o + act[k]] = v;
+        for (let k = 0; k < m; k++) {
+          const v = Math.exp(mn - e[k]);
+          next[o + act[a0 + k]] = v;
           sum += v;
         }
         for (let k = a0; k < a1; k++) next[o + act[k]] /= sum;

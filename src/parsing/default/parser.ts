@@ -239,12 +239,16 @@ function labelOne(
   // cell matte: mean of the pixels this person owns (others count as background)
   const sum = new Float32Array(n);
   const cnt = new Float32Array(n);
+  // per-column cell indices, computed once rather than per pixel
+  const cellX = new Int32Array(rw);
+  for (let x = 0; x < rw; x++) cellX[x] = Math.min(grid.width - 1, Math.floor(x / step));
   for (let y = 0; y < rh; y++) {
     const gy = Math.min(grid.height - 1, Math.floor(y / step));
+    const rowCell = gy * grid.width;
+    const rowPixel = (roi.y0 + y) * photo.width + roi.x0;
     for (let x = 0; x < rw; x++) {
-      const gx = Math.min(grid.width - 1, Math.floor(x / step));
-      const c = gy * grid.width + gx;
-      const mine = owner[(roi.y0 + y) * photo.width + roi.x0 + x] === work.index;
+      const c = rowCell + cellX[x];
+      const mine = owner[rowPixel + x] === work.index;
       sum[c] += mine ? matte[y * rw + x] : 0;
       cnt[c]++;
     }
@@ -291,19 +295,33 @@ function labelOne(
   }
   const scores = new Float32Array(PART_COUNT);
   if (extra.probs) writeProbabilities(extra.probs, photo, work, owner, grid, q, toCihp, coat);
+  // per-column interpolation terms, computed once rather than per pixel
+  const colU = new Float64Array(rw);
+  const colX0 = new Int32Array(rw);
+  const colX1 = new Int32Array(rw);
+  const colFx = new Float64Array(rw);
+  for (let x = 0; x < rw; x++) {
+    const u = (x + 0.5) / step - 0.5;
+    const gx0 = Math.max(0, Math.min(grid.width - 1, Math.floor(u)));
+    colU[x] = u;
+    colX0[x] = gx0;
+    colX1[x] = Math.min(grid.width - 1, gx0 + 1);
+    colFx[x] = Math.max(0, Math.min(1, u - gx0));
+  }
   for (let y = 0; y < rh; y++) {
     const v = (y + 0.5) / step - 0.5;
     const gy0 = Math.max(0, Math.min(grid.height - 1, Math.floor(v)));
     const gy1 = Math.min(grid.height - 1, gy0 + 1);
     const fy = Math.max(0, Math.min(1, v - gy0));
+    const rowPixel = (roi.y0 + y) * photo.width + roi.x0;
     for (let x = 0; x < rw; x++) {
-      const pi = (roi.y0 + y) * photo.width + roi.x0 + x;
+      const pi = rowPixel + x;
       if (owner[pi] !== work.index) continue;
       if (matte[y * rw + x] < 0.5) continue;
-      const u = (x + 0.5) / step - 0.5;
-      const gx0 = Math.max(0, Math.min(grid.width - 1, Math.floor(u)));
-      const gx1 = Math.min(grid.width - 1, gx0 + 1);
-      const fx = Math.max(0, Math.min(1, u - gx0));
+      const u = colU[x];
+      const gx0 = colX0[x];
+      const gx1 = colX1[x];
+      const fx = colFx[x];
       const a = gy0 * grid.width + gx0;
       const b = gy0 * grid.width + gx1;
       const c = gy1 * grid.width + gx0;
@@ -317,20 +335,25 @@ function labelOne(
         const wd = fx * fy;
         // a pixel takes one of its four cells' parts (what the clean-up rules removed stays removed);
         // only among background cells does any person part compete
-        const near = [pa, parts[b], parts[c], parts[d]].filter((p) => p !== PART.BG);
+        // the candidate parts as a bit set (this runs per boundary pixel: no arrays)
+        let near = 0;
+        if (pa !== PART.BG) near |= 1 << pa;
+        if (parts[b] !== PART.BG) near |= 1 << parts[b];
+        if (parts[c] !== PART.BG) near |= 1 << parts[c];
+        if (parts[d] !== PART.BG) near |= 1 << parts[d];
         // a person pixel among background cells (the matte reaches past them): the parts around
-        for (let dy = -1; !near.length && dy <= 2; dy++) {
+        for (let dy = -1; near === 0 && dy <= 2; dy++) {
           for (let dx = -1; dx <= 2; dx++) {
             const gx = gx0 + dx;
             const gy = gy0 + dy;
             if (gx < 0 || gy < 0 || gx >= grid.width || gy >= grid.height) continue;
             const p = parts[gy * grid.width + gx];
-            if (p !== PART.BG) near.push(p);
+            if (p !== PART.BG) near |= 1 << p;
           }
         }
         let best = -1;
         for (let p = 1; p < PART_COUNT; p++) {
-          if (near.length && !near.includes(p)) continue;
+          if (near !== 0 && !(near & (1 << p))) continue;
           scores[p] =
             wa * q[a * PART_COUNT + p] +
             wb * q[b * PART_COUNT + p] +
