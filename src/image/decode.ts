@@ -1,7 +1,7 @@
-import { readFile, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import sharp, { type Metadata } from 'sharp';
 import { ParseposeError } from '../errors.js';
+import { readInputFile } from '../io/read.js';
 import type { Photo } from '../types.js';
 
 export interface DecodeOptions {
@@ -21,17 +21,7 @@ export function photoId(path: string): string {
 
 /** Reads and decodes one image file; every failure is a ParseposeError naming the file and the reason. */
 export async function loadPhoto(path: string, options: DecodeOptions = {}): Promise<Photo> {
-  let data: Buffer;
-  try {
-    const st = await stat(path);
-    if (st.isDirectory()) throw new ParseposeError('BAD_INPUT', 'is a folder, not an image file', path);
-    data = await readFile(path);
-  } catch (err) {
-    if (err instanceof ParseposeError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new ParseposeError('NOT_FOUND', 'file does not exist', path);
-    throw new ParseposeError('UNREADABLE_IMAGE', `cannot read file (${code ?? String(err)})`, path);
-  }
+  const data = await readInputFile(path, 'UNREADABLE_IMAGE');
   return decodePhoto(data, path, photoId(path), options);
 }
 

@@ -7,6 +7,7 @@ import { decodePhoto, photoId } from '../image/decode.js';
 import { IMAGE_EXTENSIONS } from '../image/inputs.js';
 import { ParseposeError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
+import { readInputFile } from '../io/read.js';
 import { writeOpenPoseJson } from '../pose/openpose-json.js';
 import { renderPose } from '../pose/render.js';
 import { encodeRgbPng } from '../image/decode.js';
@@ -63,16 +64,7 @@ export async function buildDatasetPhoto(
   s: DatasetSettings,
 ): Promise<PhotoResult> {
   const stem = photoId(path);
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (err) {
-    throw new ParseposeError(
-      'UNREADABLE_IMAGE',
-      `cannot read file (${(err as NodeJS.ErrnoException).code})`,
-      path,
-    );
-  }
+  const bytes = await readInputFile(path, 'UNREADABLE_IMAGE');
   const original = await decodePhoto(bytes, path, stem, { maxPixels: processor.options.maxPixels });
   const photo = await fitPhoto(original, s.width, s.height);
   const resized = photo !== original;
@@ -141,7 +133,7 @@ export async function buildClothMask(
 ): Promise<void> {
   const stem = photoId(path);
   const photo = await fitPhoto(
-    await decodePhoto(await readFile(path), path, stem, { maxPixels }),
+    await decodePhoto(await readInputFile(path, 'UNREADABLE_IMAGE'), path, stem, { maxPixels }),
     s.width,
     s.height,
   );

@@ -1,32 +1,21 @@
 /**
  * Reading the inputs and encoding the outputs of the try-on maps, with errors that name the file.
  */
-import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { ParseposeError } from '../errors.js';
+import { readInputFile } from '../io/read.js';
 import { decodePng } from '../image/png.js';
 import { LABEL_SETS } from '../parsing/labelsets.js';
 import { readOpenPoseJson } from '../pose/openpose-json.js';
 import type { Keypoint, LabelMap } from '../types.js';
 import { encodeIndexedPng } from '../image/png.js';
 
-async function readBytes(path: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new ParseposeError('NOT_FOUND', 'file does not exist', path);
-    if (code === 'EISDIR') throw new ParseposeError('BAD_INPUT', 'is a folder, not a file', path);
-    throw new ParseposeError('BAD_INPUT', `cannot read file (${code ?? String(err)})`, path);
-  }
-}
-
 /**
  * A CIHP-20 S-map from a palette PNG (index = class, as VITON-HD's image-parse-v3) or a grayscale PNG
  * (value = class, as CIHP ground truth).
  */
 export async function readCihpParsePng(path: string): Promise<LabelMap> {
-  const bytes = await readBytes(path);
+  const bytes = await readInputFile(path);
   let png;
   try {
     png = decodePng(bytes);
@@ -48,7 +37,7 @@ export async function readCihpParsePng(path: string): Promise<LabelMap> {
 
 /** The first person's BODY_25 keypoints of an OpenPose / Dress Code JSON (what the reference code reads). */
 export async function readFirstPersonKeypoints(path: string, scale = 1): Promise<Keypoint[]> {
-  const text = (await readBytes(path)).toString('utf8');
+  const text = (await readInputFile(path)).toString('utf8');
   let people;
   try {
     people = readOpenPoseJson(text, { scale }).people;
