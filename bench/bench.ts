@@ -4,8 +4,11 @@
  * as JSON (bench/results/latest.json and a dated copy) for comparison over time.
  *
  *   npm run bench                 # everything
- *   npm run bench -- pose parse   # only these sections (pose, parse, run, dataset, decoder, human)
+ *   npm run bench -- pose parse   # only these sections (pose, parse, run, engines, dataset, decoder, human)
  *   BENCH_PHOTOS=24 npm run bench # more photos per run
+ *
+ * `run` also runs once on tfjs's wasm backend (PARSEPOSE_ENGINE=tfjs) next to the default ONNX Runtime
+ * engine; `engines` times each npm-shipped model alone on both engines, alternating calls.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
@@ -64,8 +67,8 @@ interface Summary {
   timings: { pose: number; parse: number; inference: number; decode: number; write: number };
 }
 
-function runCli(args: string[]): Summary {
-  return runCliJson<Summary>([...args, '--overwrite']);
+function runCli(args: string[], env: Record<string, string> = {}): Summary {
+  return runCliJson<Summary>([...args, '--overwrite'], env);
 }
 
 async function benchCommand(
@@ -73,14 +76,18 @@ async function benchCommand(
   inputs: string,
   out: string,
   workers: number,
-  extra: string[] = [],
+  engine?: 'tfjs',
 ): Promise<Row> {
   await rm(out, { recursive: true, force: true });
-  const s = runCli([cmd, inputs, '-o', out, '--workers', String(workers), ...extra]);
+  const s = runCli(
+    [cmd, inputs, '-o', out, '--workers', String(workers)],
+    engine ? { PARSEPOSE_ENGINE: engine } : {},
+  );
   const t = s.timings;
   const total = t.decode + t.pose + t.parse + t.write;
+  const per = (v: number) => Math.round(v / Math.max(1, s.succeeded));
   return {
-    section: cmd,
+    section: engine ? `${cmd} (${engine} engine)` : cmd,
     workers,
     photos: s.succeeded,
     photosPerSecond: s.photosPerSecond,
@@ -88,6 +95,7 @@ async function benchCommand(
     loadSeconds: s.loadSeconds,
     maxRssMB: s.maxRssMB,
     inferenceShare: total ? t.inference / total : 0,
+    stepMs: { decode: per(t.decode), pose: per(t.pose), parse: per(t.parse), write: per(t.write) },
     note: s.failed.length ? `${s.failed.length} failed` : undefined,
   };
 }
@@ -111,6 +119,18 @@ async function main(): Promise<void> {
         console.error(String(err));
       }
     }
+  }
+  // the same job on tfjs's wasm backend, side by side with the default ONNX Runtime engine
+  if (want('run') || want('engines')) {
+    try {
+      rows.push(await benchCommand('run', photosDir, join(work, 'out-run-tfjs'), 1, 'tfjs'));
+    } catch (err) {
+      console.error(String(err));
+    }
+  }
+  if (want('engines') && existsSync(join(ROOT, 'bench/engines.ts'))) {
+    const mod = (await import('./engines.js')) as { benchEngines(): Promise<unknown> };
+    extras.engines = await mod.benchEngines();
   }
   if (want('dataset') && existsSync(join(ROOT, 'bench/dataset.ts'))) {
     const mod = (await import('./dataset.js')) as {
@@ -139,6 +159,7 @@ async function main(): Promise<void> {
     'load s',
     'peak RSS MB',
     'inference %',
+    'ms/photo decode/pose/parse/write',
   ];
   const table = rows.map((r) => [
     r.section,
@@ -149,6 +170,7 @@ async function main(): Promise<void> {
     r.loadSeconds.toFixed(1),
     String(r.maxRssMB),
     (r.inferenceShare * 100).toFixed(0) + '%' + (r.note ? ` (${r.note})` : ''),
+    r.stepMs ? `${r.stepMs.decode}/${r.stepMs.pose}/${r.stepMs.parse}/${r.stepMs.write}` : '',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');

@@ -12,16 +12,19 @@ export interface Row {
   loadSeconds: number;
   maxRssMB: number;
   inferenceShare: number;
+  /** Time per photo in each step, ms (summed over workers, divided by photos). */
+  stepMs?: { decode: number; pose: number; parse: number; write: number };
   note?: string;
 }
 
 /** Runs `parsepose <args> --json` from source in a child process and returns its JSON summary. */
-export function runCliJson<T>(args: string[]): T {
+export function runCliJson<T>(args: string[], env: Record<string, string> = {}): T {
   const r = spawnSync(
     process.execPath,
     ['--import', 'tsx', join(ROOT, 'src/cli/bin.ts'), ...args, '--json'],
     {
       cwd: ROOT,
+      env: { ...process.env, ...env },
       encoding: 'utf8',
       maxBuffer: 64 << 20,
     },

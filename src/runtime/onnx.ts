@@ -51,7 +51,8 @@ export interface OnnxModel {
 }
 
 let ortModule: typeof Ort | undefined;
-async function ort(): Promise<typeof Ort> {
+/** onnxruntime-node, loaded on first use (a pose-only job that never needs it does not pay for it). */
+export async function ort(): Promise<typeof Ort> {
   ortModule ??= (await import('onnxruntime-node')) as typeof Ort;
   return ortModule;
 }

@@ -10,7 +10,8 @@ import { addInferenceTime } from './clock.js';
 /**
  * The tfjs runtime: the wasm backend (SIMD, one thread per process/worker) and graph models read from
  * disk. `loadGraphModel('file://...')` does not work in Node, so model.json and its shards are read here
- * and handed to tfjs from memory. Model code uses this module, never tfjs's loaders directly.
+ * and handed to tfjs from memory. Models run through src/runtime/net.ts (ONNX Runtime by default, this
+ * backend with PARSEPOSE_ENGINE=tfjs); tfjs ops also cut and resize the pose estimator's crops.
  */
 export { tf };
 export type GraphModel = tfconv.GraphModel;

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ParseposeError } from '../../errors.js';
-import { loadGraphModelFromDisk, tf, type GraphModel } from '../../runtime/tfjs.js';
+import { loadNet, type Net } from '../../runtime/net.js';
 import { resolveModelFile } from '../../models/cache.js';
 import type { Photo } from '../../types.js';
 import { bodyPixGeometry, bodyPixInput, type BodyPixGeometry, type BodyPixMaps } from './decode.js';
@@ -42,14 +42,14 @@ export async function resolveBodyPixModelJson(path: string | undefined): Promise
 /** A loaded BodyPix graph and its output stride (measured on a probe input, so any graph file works). */
 export class BodyPixModel {
   private constructor(
-    private readonly graph: GraphModel,
+    private readonly graph: Net,
     readonly stride: number,
     readonly path: string,
   ) {}
 
   static async load(modelJson: string): Promise<BodyPixModel> {
-    const graph = await loadGraphModelFromDisk(modelJson);
-    const names = graph.outputs.map((o) => o.name);
+    const graph = await loadNet(modelJson);
+    const names = graph.outputs;
     if (!names.includes(SEGMENTS) || !names.includes(PARTS)) {
       throw new ParseposeError(
         'BAD_MODEL',
@@ -57,11 +57,8 @@ export class BodyPixModel {
         modelJson,
       );
     }
-    const probe = tf.zeros([1, 33, 33, 3]);
-    const out = graph.execute(probe, SEGMENTS) as tf.Tensor;
+    const [out] = await graph.run(new Float32Array(33 * 33 * 3), [1, 33, 33, 3], [SEGMENTS]);
     const outH = out.shape[1] ?? 0;
-    probe.dispose();
-    out.dispose();
     const stride = outH > 1 ? 32 / (outH - 1) : 0;
     if (![8, 16, 32].includes(stride))
       throw new ParseposeError('BAD_MODEL', `unexpected BodyPix output stride (${stride})`, modelJson);
@@ -74,25 +71,15 @@ export class BodyPixModel {
     internalResolution = BODYPIX_DEFAULTS.internalResolution,
   ): Promise<{ maps: BodyPixMaps; geometry: BodyPixGeometry }> {
     const g = bodyPixGeometry(photo.width, photo.height, internalResolution, this.stride);
-    const input = tf.tensor4d(bodyPixInput(photo.rgb, g), [1, g.resH, g.resW, 3]);
-    const [seg, parts] = this.graph.execute(input, [SEGMENTS, PARTS]) as tf.Tensor[];
-    input.dispose();
-    try {
-      if (seg.shape[1] !== g.outH || seg.shape[2] !== g.outW || parts.shape[3] !== 24) {
-        throw new ParseposeError(
-          'BAD_MODEL',
-          `BodyPix output ${JSON.stringify(parts.shape)} does not match input ${g.resW}x${g.resH}`,
-          this.path,
-        );
-      }
-      return {
-        maps: { segments: (await seg.data()) as Float32Array, parts: (await parts.data()) as Float32Array },
-        geometry: g,
-      };
-    } finally {
-      seg.dispose();
-      parts.dispose();
+    const [seg, parts] = await this.graph.run(bodyPixInput(photo.rgb, g), [1, g.resH, g.resW, 3], [SEGMENTS, PARTS]);
+    if (seg.shape[1] !== g.outH || seg.shape[2] !== g.outW || parts.shape[3] !== 24) {
+      throw new ParseposeError(
+        'BAD_MODEL',
+        `BodyPix output ${JSON.stringify(parts.shape)} does not match input ${g.resW}x${g.resH}`,
+        this.path,
+      );
     }
+    return { maps: { segments: seg.data, parts: parts.data }, geometry: g };
   }
 
   dispose(): void {

