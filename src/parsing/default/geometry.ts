@@ -50,6 +50,8 @@ export interface BodyModel {
 
 /** Minimum keypoint confidence used as a body landmark. */
 export const MIN_SCORE = 0.1;
+/** Minimum ankle confidence for a foot (shoe) zone. */
+export const FOOT_MIN_SCORE = 0.2;
 
 const dist = (a: Point, b: Point): number => Math.hypot(a.x - b.x, a.y - b.y);
 const mid = (a: Point, b: Point): Point => ({ x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 });
@@ -227,7 +229,8 @@ export function bodyModel(kps: readonly Keypoint[], blaze?: readonly Keypoint[])
 
   // a shoe: from just below the ankle bone to the toes (the heel is at the ankle's height or below)
   const foot = (ankle: number, toes: number[], bToes: number): Chain | undefined => {
-    if (!ok(ankle)) return undefined;
+    // a barely-seen ankle (a guess in a photo cut off above the feet) puts no shoe there
+    if ((kps[ankle]?.score ?? 0) < FOOT_MIN_SCORE) return undefined;
     const a = P(ankle);
     const t = toes.filter(ok).map(P);
     const toe = t.length

@@ -55,6 +55,8 @@ export interface LabelOptions {
   garmentReachNoise: number;
   /** Lightness below which colour on the face counts for less (0: off); see faceShadowTrust. */
   faceShadowL: number;
+  /** Same for the arms' zones outside the torso: a limb in deep shadow is told apart by position. */
+  armShadowL: number;
 }
 
 export const DEFAULT_LABEL_OPTIONS: LabelOptions = {
@@ -69,6 +71,7 @@ export const DEFAULT_LABEL_OPTIONS: LabelOptions = {
   garmentReachScale: 0.3,
   garmentReachNoise: 0.02,
   faceShadowL: 30,
+  armShadowL: 30,
 };
 
 const COMPONENTS = [5, 3, 3, 4, 4, 3, 3]; // per appearance: bg, skin, hair, upper, lower, shoe, hat
@@ -223,8 +226,9 @@ export function seedCells(input: LabelInput): number[][] {
     }
   }
   if (seeds[APPEARANCE.HAIR].length < 2 * MIN_SEEDS) seeds[APPEARANCE.HAIR].push(...looseCrown);
-  // the face is the best skin sample (lit like the rest of the body); hands when there is little face
-  if (seeds[APPEARANCE.SKIN].length < 150) seeds[APPEARANCE.SKIN].push(...handCells);
+  // skin from the face and the hands: the face alone is lit as the head is (a face in the sun, arms in the
+  // shade of a car); hands are nearly always bare and lit as the arms are
+  seeds[APPEARANCE.SKIN].push(...handCells);
   // skin of any tone is warm and chromatic: eyes, brows, stray hair and whatever hides a hand are not
   const warm = seeds[APPEARANCE.SKIN].filter((i) => isSkinHue(input.lab, i));
   if (warm.length >= MIN_SEEDS) seeds[APPEARANCE.SKIN] = warm;
@@ -249,6 +253,43 @@ export function faceShadowTrust(input: LabelInput, darkL: number): Float32Array 
     trust[i] = Math.max(0.15, Math.min(1, (lab[i * 3] - darkL / 2) / (darkL / 2)));
   }
   return trust;
+}
+
+/**
+ * Lowers colour trust (as faceShadowTrust does on the face) in the arms' zones for cells darker than the
+ * garments (below the lightness of each one's darkest tenth of seed cells, and below `darkL`): an arm in
+ * deep shadow is near black, which a light garment's shadow component explains better than the skin seen
+ * on the face. Off when a garment is dark (median seed lightness below `darkL`): black may be the garment.
+ * Returns `trust` (created when undefined and needed).
+ */
+export function armShadowTrust(
+  input: LabelInput,
+  darkL: number,
+  garmentSeeds: ReadonlyArray<readonly number[]>,
+  trust?: Float32Array,
+): Float32Array | undefined {
+  const { grid, lab, body } = input;
+  const arms = body.arms.filter((a): a is NonNullable<typeof a> => !!a);
+  if (darkL <= 0 || !arms.length) return trust;
+  let limit = darkL;
+  for (const cells of garmentSeeds) {
+    if (cells.length < MIN_SEEDS) continue;
+    const ls = cells.map((c) => lab[c * 3]).sort((a, b) => a - b);
+    // a dark garment: a near-black cell may well be it
+    if (ls[Math.floor(ls.length / 2)] < darkL) return trust;
+    limit = Math.min(limit, ls[Math.floor(ls.length * 0.1)]);
+  }
+  const n = grid.width * grid.height;
+  let out = trust;
+  for (let i = 0; i < n; i++) {
+    if (lab[i * 3] >= limit) continue;
+    const x = grid.x0 + ((i % grid.width) + 0.5) * grid.step;
+    const y = grid.y0 + (Math.floor(i / grid.width) + 0.5) * grid.step;
+    if (!arms.some((a) => chainDistance(x, y, a) < a.radius)) continue;
+    out ??= new Float32Array(n).fill(1);
+    out[i] = Math.min(out[i], Math.max(0.15, Math.min(1, (lab[i * 3] - limit / 2) / (limit / 2))));
+  }
+  return out;
 }
 
 /** Per cell and appearance: colour cost relative to the best-fitting model, capped. */
@@ -398,20 +439,30 @@ export function labelPerson(input: LabelInput, options: Partial<LabelOptions> = 
   }
   const pGarment = new Float32Array(n);
   const garmentSeeds = [...kept[APPEARANCE.UPPER], ...kept[APPEARANCE.LOWER]];
+  const armTrust = armShadowTrust(input, o.armShadowL, [kept[APPEARANCE.UPPER], kept[APPEARANCE.LOWER]]);
+  const trust = faceShadowTrust(input, o.faceShadowL);
+  if (armTrust) {
+    for (let i = 0; i < n; i++) {
+      if (armTrust[i] >= 1) continue;
+      // deep shade in an arm's zone, far darker than the garments: skin, not a sleeve or trousers
+      pos[i * PART_COUNT + PART.UPPER] += (1 - armTrust[i]) * 4;
+      pos[i * PART_COUNT + PART.LOWER] += (1 - armTrust[i]) * 4;
+      if (trust) trust[i] = Math.min(trust[i], armTrust[i]);
+    }
+  }
+  const cellTrust = trust ?? armTrust;
   const reach = garmentReach(f, grid, matte, garmentSeeds, models, o, pGarment);
   for (let i = 0; i < n; i++) {
     if (reach[i] < 0.01) continue;
     // legs: trousers run down from the hips unless a hem shows; arms: only where the colour leaves the
     // choice open (a hand resting on a garment, a shaded forearm stay skin)
-    const arms = o.garmentReach * reach[i] * Math.min(1, 4 * pGarment[i]);
+    const arms = o.garmentReach * reach[i] * Math.min(1, 4 * pGarment[i]) * (armTrust ? armTrust[i] : 1);
     const legs = onFoot[i] ? arms : o.garmentReach * reach[i];
     pos[i * PART_COUNT + PART.LEG_R] += legs;
     pos[i * PART_COUNT + PART.LEG_L] += legs;
     pos[i * PART_COUNT + PART.ARM_R] += arms;
     pos[i * PART_COUNT + PART.ARM_L] += arms;
   }
-
-  const trust = faceShadowTrust(input, o.faceShadowL);
 
   let result: CrfResult | undefined;
   let unary: Float32Array = new Float32Array(0);
@@ -439,7 +490,7 @@ export function labelPerson(input: LabelInput, options: Partial<LabelOptions> = 
         if (g) models[a] = g;
       }
     }
-    unary = unaryCosts(colourCosts(f, n, models, o.colourCap), pos, matte, n, o, trust);
+    unary = unaryCosts(colourCosts(f, n, models, o.colourCap), pos, matte, n, o, cellTrust);
     result = meanField(unary, weights, grid.width, grid.height, PART_COUNT);
   }
   return { parts: result!.labels, q: result!.q, models, unary, seeds, reach };

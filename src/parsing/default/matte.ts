@@ -169,3 +169,91 @@ export function fastGuidedFilter(
   }
   return out;
 }
+
+/** A limb's centre line in source pixels and its half width (the geometry's Chain). */
+interface LimbLine {
+  points: ReadonlyArray<{ x: number; y: number }>;
+  radius: number;
+}
+
+/** Distance from (x, y) to a polyline. */
+function lineDistance(x: number, y: number, pts: LimbLine['points']): number {
+  let best = Infinity;
+  for (let i = 0; i + 1 < pts.length; i++) {
+    const a = pts[i];
+    const b = pts[i + 1];
+    const dx = b.x - a.x;
+    const dy = b.y - a.y;
+    const len2 = dx * dx + dy * dy;
+    let t = len2 > 0 ? ((x - a.x) * dx + (y - a.y) * dy) / len2 : 0;
+    t = t < 0 ? 0 : t > 1 ? 1 : t;
+    best = Math.min(best, Math.hypot(a.x + t * dx - x, a.y + t * dy - y));
+  }
+  return best;
+}
+
+/**
+ * Fraction of points sampled along the limbs' centre lines (inside the photo) where a segmentation of a
+ * square crop calls the person present (>= 0.5); 1 when no limb is inside the photo. A low value: the
+ * mask misses a limb the skeleton sees.
+ */
+export function limbCoverage(
+  seg: Float32Array,
+  size: number,
+  crop: { x: number; y: number; side: number },
+  limbs: readonly LimbLine[],
+  photo: { width: number; height: number },
+  samplesPerSegment = 12,
+): number {
+  const k = size / crop.side;
+  let n = 0;
+  let hit = 0;
+  for (const limb of limbs) {
+    const p = limb.points;
+    for (let i = 0; i + 1 < p.length; i++) {
+      for (let s = 0; s < samplesPerSegment; s++) {
+        const t = (s + 0.5) / samplesPerSegment;
+        const x = p[i].x + (p[i + 1].x - p[i].x) * t;
+        const y = p[i].y + (p[i + 1].y - p[i].y) * t;
+        if (x < 0 || y < 0 || x >= photo.width || y >= photo.height) continue;
+        n++;
+        if (sampleBilinear(seg, size, size, (x - crop.x) * k - 0.5, (y - crop.y) * k - 0.5) >= 0.5) hit++;
+      }
+    }
+  }
+  return n ? hit / n : 1;
+}
+
+/**
+ * Two segmentations of the same square crop joined where the skeleton supports it: the first, except near
+ * a limb's centre line, where the larger of the two counts (full weight within `inner` radii, fading to
+ * none at `outer` radii). A second mask's extra area away from the limbs (a car seat, a shadow) stays out.
+ */
+export function mergeNearLimbs(
+  seg: Float32Array,
+  extra: Float32Array,
+  size: number,
+  crop: { x: number; y: number; side: number },
+  limbs: readonly LimbLine[],
+  inner = 1,
+  outer = 1.5,
+): Float32Array {
+  const out = Float32Array.from(seg);
+  const k = crop.side / size;
+  for (let j = 0; j < size; j++) {
+    const y = crop.y + (j + 0.5) * k;
+    for (let i = 0; i < size; i++) {
+      const o = j * size + i;
+      if (extra[o] <= out[o]) continue;
+      const x = crop.x + (i + 0.5) * k;
+      let w = 0;
+      for (const limb of limbs) {
+        const d = lineDistance(x, y, limb.points) / limb.radius;
+        w = Math.max(w, d <= inner ? 1 : d >= outer ? 0 : (outer - d) / (outer - inner));
+        if (w === 1) break;
+      }
+      if (w > 0) out[o] = Math.max(out[o], w * extra[o]);
+    }
+  }
+  return out;
+}

@@ -1,4 +1,5 @@
-import { humanModelPath, loadGraphModelFromDisk, type GraphModel } from '../../runtime/tfjs.js';
+import { humanModelPath } from '../../runtime/tfjs.js';
+import { loadNet, type Net } from '../../runtime/net.js';
 import type { Keypoint, LabelMap, ParseResult, Parser, Person, Photo } from '../../types.js';
 import type { ParserOptions } from '../registry.js';
 import type { BodyPixProbabilities } from '../bodypix/decode.js';
@@ -8,7 +9,8 @@ import { bodyPixCellCosts } from './prior.js';
 import { runBlazePose, BLAZEPOSE_SIZE, type SquareCrop } from './blazepose.js';
 import { gridLab, type Grid } from './color.js';
 import { bodyModel, ellipseRadius, MIN_SCORE, type BodyModel } from './geometry.js';
-import { fastGuidedFilter, sampleBilinear } from './matte.js';
+import { fastGuidedFilter, limbCoverage, mergeNearLimbs, sampleBilinear } from './matte.js';
+import { runSelfie } from './selfie.js';
 import { labelPerson, DEFAULT_LABEL_OPTIONS, type LabelOptions, type LabelOutput } from './label.js';
 import { CIHP, PART, PART_COUNT } from './parts.js';
 import { findCoat } from './coat.js';
@@ -46,6 +48,11 @@ export interface DefaultParserTuning {
   priorWeight: number;
   /** Take the face's extent from FaceMesh's face oval (else: the ellipse from eyes, ears and nose). */
   faceMesh: boolean;
+  /**
+   * Run MediaPipe's selfie segmentation on the crop when BlazePose's mask covers less than this fraction
+   * of the arms' centre lines (0: never), and take its mask near the arms.
+   */
+  selfieBelowCoverage: number;
   /** Called per person with the coarse results (inspection tools only). */
   inspect?: (info: PersonInspection) => void;
 }
@@ -68,6 +75,7 @@ export const DEFAULT_TUNING: DefaultParserTuning = {
   label: {},
   priorWeight: 1,
   faceMesh: true,
+  selfieBelowCoverage: 0.9,
 };
 
 interface Rect {
@@ -445,10 +453,9 @@ export async function createDefaultParser(
     throw new UsageError(`unknown parser prior "${prior.id}" (known: bodypix[:<model folder>])`);
   const bodypix = prior ? await import('../bodypix/parser.js') : undefined;
   if (bodypix && prior) await bodypix.loadBodyPix(prior.path); // fail early on a missing model
-  const blazepose: GraphModel = await loadGraphModelFromDisk(humanModelPath('blazepose-full'));
-  const facemesh: GraphModel | undefined = t.faceMesh
-    ? await loadGraphModelFromDisk(humanModelPath('facemesh'))
-    : undefined;
+  const blazepose: Net = await loadNet(humanModelPath('blazepose-full'));
+  const facemesh: Net | undefined = t.faceMesh ? await loadNet(humanModelPath('facemesh')) : undefined;
+  const selfie: Net | undefined = t.selfieBelowCoverage > 0 ? await loadNet(humanModelPath('selfie')) : undefined;
   return {
     id: 'default',
     labelSet: 'cihp',
@@ -461,22 +468,29 @@ export async function createDefaultParser(
         probabilities: options.probabilities,
         bodyPix,
         facemesh,
+        selfie,
       });
     },
     dispose(): void {
       blazepose.dispose();
       facemesh?.dispose();
+      selfie?.dispose();
     },
   };
 }
 
-export function parseWith(
-  blazepose: GraphModel,
+export async function parseWith(
+  blazepose: Net,
   photo: Photo,
   people: readonly Person[],
   tuning: DefaultParserTuning = DEFAULT_TUNING,
-  options: { probabilities?: boolean; bodyPix?: BodyPixProbabilities; facemesh?: GraphModel } = {},
-): ParseResult {
+  options: {
+    probabilities?: boolean;
+    bodyPix?: BodyPixProbabilities;
+    facemesh?: Net;
+    selfie?: Net;
+  } = {},
+): Promise<ParseResult> {
   const { width: W, height: H } = photo;
   const out = new Uint8Array(W * H);
   const probs = options.probabilities ? new Float32Array(CIHP_CLASSES * W * H) : undefined;
@@ -484,13 +498,13 @@ export function parseWith(
   const owner = new Int16Array(W * H).fill(-1);
   const best = new Float32Array(W * H);
   const works: PersonWork[] = [];
-  people.forEach((person, index) => {
-    if (person.keypoints.filter((k) => k.score >= MIN_SCORE).length < 2) return;
+  for (const [index, person] of people.entries()) {
+    if (person.keypoints.filter((k) => k.score >= MIN_SCORE).length < 2) continue;
     let given = person.extra?.skeleton === 'blazepose33' ? person.extra.keypoints : undefined;
     let kps = person.keypoints;
     const body0 = bodyModel(kps, given);
     const crop = personCrop(kps, body0);
-    const bp = runBlazePose(blazepose, photo, crop);
+    const bp = await runBlazePose(blazepose, photo, crop);
     // the person's own left/right: settle a front/back disagreement between the pose and BlazePose
     const poseFacing = body25Facing(kps);
     const ownFacing = blazeFacing(bp.landmarks);
@@ -504,8 +518,17 @@ export function parseWith(
     const blaze = given ?? (agrees(landmarks, kps, body0.scale) ? landmarks : undefined);
     const body = bodyModel(kps, blaze);
     if (options.facemesh && body.face)
-      refineFace(body, runFaceMesh(options.facemesh, photo, faceCrop(body.face)));
-    const { roi, matte } = personMatte(photo, bp.segmentation, crop, body, tuning);
+      refineFace(body, await runFaceMesh(options.facemesh, photo, faceCrop(body.face)));
+    let seg = bp.segmentation;
+    const arms = body.arms.filter((a): a is NonNullable<typeof a> => !!a);
+    if (
+      options.selfie &&
+      arms.length &&
+      limbCoverage(seg, BLAZEPOSE_SIZE, crop, arms, photo) < tuning.selfieBelowCoverage
+    ) {
+      seg = mergeNearLimbs(seg, await runSelfie(options.selfie, photo, crop), BLAZEPOSE_SIZE, crop, arms);
+    }
+    const { roi, matte } = personMatte(photo, seg, crop, body, tuning);
     const rw = roi.x1 - roi.x0;
     for (let y = roi.y0; y < roi.y1; y++) {
       for (let x = roi.x0; x < roi.x1; x++) {
@@ -518,7 +541,7 @@ export function parseWith(
       }
     }
     works.push({ index, body, roi, matte, usedBlaze: !!blaze });
-  });
+  }
   for (const w of works) labelOne(photo, w, owner, out, tuning, { probs, bodyPix: options.bodyPix });
   const map: LabelMap = { width: W, height: H, labels: out, set: 'cihp' };
   return probs ? { map, probabilities: probs } : { map };

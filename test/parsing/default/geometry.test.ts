@@ -61,3 +61,12 @@ test('a leg cut off above the knee still goes down from the hip', () => {
   assert.equal(body.kneesSeen, false);
   assert.equal(body.feet[0], undefined);
 });
+
+test('a barely-seen ankle gives no foot (no shoe zone from a guessed ankle)', () => {
+  const kps = frontalPerson();
+  kps[11] = { ...kps[11], score: 0.12 };
+  const body = bodyModel(kps);
+  assert.equal(body.feet[0], undefined, 'right ankle at 0.12');
+  assert.ok(body.feet[1], 'left ankle at 0.9 keeps its foot');
+  assert.ok(body.legs[0], 'the leg itself stays');
+});

@@ -121,3 +121,47 @@ test('faceShadowTrust lowers colour trust only for dark cells on the face', asyn
   assert.ok(lit.every((v) => v === 1));
   assert.equal(faceShadowTrust({ grid, lab, matte: new Float32Array(n), body }, 0), undefined);
 });
+
+test('armShadowTrust: near-black cells on an arm lose colour trust, unless a garment is dark', async () => {
+  const { armShadowTrust } = await import('../../../src/parsing/default/label.js');
+  const body = bodyModel(frontalPerson());
+  const grid: Grid = { x0: 120, y0: 20, step: 2, width: 80, height: 180 };
+  const n = grid.width * grid.height;
+  const lab = new Float32Array(n * 3).fill(60);
+  const cell = (x: number, y: number): number =>
+    Math.floor((y - grid.y0) / grid.step) * grid.width + Math.floor((x - grid.x0) / grid.step);
+  const arm = cell(157, 185); // on the right forearm (elbow 160,160 -> wrist 155,205)
+  const away = cell(135, 330); // beside the right shin, far from any arm
+  lab[arm * 3] = 3;
+  lab[away * 3] = 3;
+  // light garment seeds (lightness 60 and up)
+  const shirt = Array.from({ length: 40 }, (_, i) => cell(190 + (i % 10), 150 + Math.floor(i / 10) * 2));
+  const input = { grid, lab, matte: new Float32Array(n).fill(1), body };
+  const t = armShadowTrust(input, 30, [shirt])!;
+  assert.ok(t[arm] < 0.5, `dark forearm trust ${t[arm]}`);
+  assert.equal(t[away], 1, 'dark but not on an arm');
+  assert.equal(t[cell(190, 150)], 1, 'lit cells');
+  // a black shirt: dark cells may be the garment, nothing changes
+  for (const c of shirt) lab[c * 3] = 8;
+  assert.equal(armShadowTrust(input, 30, [shirt]), undefined);
+  assert.equal(armShadowTrust(input, 0, [shirt]), undefined, 'off');
+});
+
+test('seedCells samples skin from the hands as well as from a well-seen face', async () => {
+  const { seedCells } = await import('../../../src/parsing/default/label.js');
+  const body = bodyModel(frontalPerson());
+  const grid: Grid = { x0: 120, y0: 20, step: 1, width: 160, height: 360 };
+  const n = grid.width * grid.height;
+  const lab = new Float32Array(n * 3);
+  for (let i = 0; i < n; i++) lab.set([60, 15, 18], i * 3); // skin-coloured everywhere
+  const seeds = seedCells({ grid, lab, matte: new Float32Array(n).fill(1), body })[1]; // APPEARANCE.SKIN
+  const y = (i: number): number => grid.y0 + Math.floor(i / grid.width) + 0.5;
+  const onFace = seeds.filter((i) => y(i) < 100).length;
+  const onHands = seeds.filter((i) => y(i) > 200).length; // wrists at y = 205
+  assert.ok(onFace >= 150, `a well-seen face: ${onFace} seeds`);
+  assert.ok(onHands > 0, 'hand cells sampled too');
+  // not skin-coloured hands (gloves, a phone) stay out
+  for (let i = 0; i < n; i++) if (y(i) > 200) lab.set([40, 0, -20], i * 3);
+  const gloved = seedCells({ grid, lab, matte: new Float32Array(n).fill(1), body })[1];
+  assert.equal(gloved.filter((i) => y(i) > 200).length, 0);
+});

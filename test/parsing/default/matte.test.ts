@@ -42,3 +42,40 @@ test('sampleBilinear interpolates and is 0 outside', () => {
   assert.equal(sampleBilinear(m, 2, 2, 1, 0), 1);
   assert.equal(sampleBilinear(m, 2, 2, -5, 0), 0);
 });
+
+test('limbCoverage: the fraction of a limb line inside the mask, outside the photo ignored', async () => {
+  const { limbCoverage } = await import('../../../src/parsing/default/matte.js');
+  const size = 64;
+  const crop = { x: 0, y: 0, side: 128 }; // 2 source px per mask px
+  const photo = { width: 128, height: 128 };
+  const seg = new Float32Array(size * size);
+  // the mask covers the top half of the crop (source y < 64)
+  for (let j = 0; j < size / 2; j++) for (let i = 0; i < size; i++) seg[j * size + i] = 1;
+  const vertical = [{ points: [{ x: 60, y: 10 }, { x: 60, y: 118 }], radius: 10 }];
+  const c = limbCoverage(seg, size, crop, vertical, photo);
+  assert.ok(c > 0.4 && c < 0.6, `half the limb covered: ${c}`);
+  const inside = [{ points: [{ x: 20, y: 10 }, { x: 100, y: 40 }], radius: 10 }];
+  assert.equal(limbCoverage(seg, size, crop, inside, photo), 1);
+  // the part of a limb beyond the photo's edge does not count against the mask
+  const leaving = [{ points: [{ x: 60, y: 30 }, { x: 60, y: 230 }], radius: 10 }];
+  assert.equal(limbCoverage(seg, size, crop, leaving, { width: 128, height: 60 }), 1);
+  assert.equal(limbCoverage(seg, size, crop, [], photo), 1);
+});
+
+test('mergeNearLimbs takes the second mask only near a limb, fading with distance', async () => {
+  const { mergeNearLimbs } = await import('../../../src/parsing/default/matte.js');
+  const size = 50;
+  const crop = { x: 0, y: 0, side: 100 };
+  const seg = new Float32Array(size * size); // the first mask misses everything
+  const extra = new Float32Array(size * size).fill(0.9);
+  const limb = { points: [{ x: 50, y: 0 }, { x: 50, y: 100 }], radius: 10 };
+  const out = mergeNearLimbs(seg, extra, size, crop, [limb], 1, 1.5);
+  const at = (x: number, y: number): number => out[Math.floor(y / 2) * size + Math.floor(x / 2)];
+  assert.ok(Math.abs(at(51, 50) - 0.9) < 1e-6, 'on the limb: the second mask');
+  assert.ok(at(63, 50) > 0 && at(63, 50) < 0.9, 'between 1 and 1.5 radii: faded');
+  assert.equal(at(80, 50), 0, 'far from the limb: the first mask');
+  // never lowers the first mask
+  const full = new Float32Array(size * size).fill(1);
+  assert.ok(mergeNearLimbs(full, extra, size, crop, [limb]).every((v) => v === 1));
+  assert.equal(seg[0], 0, 'inputs untouched');
+});

@@ -207,10 +207,11 @@ describe(
     skip: existsSync(SCHP) ? false : `../shared/eval absent: ${SCHP}`,
   },
   () => {
-    // Issue 3 asks for 0.55; reached about 0.484 (SCHP's maps call dark hair over a face mask "hat", white
-    // shoes "socks", leave black masks as background; one seated close-up's shaded arm is missed).
+    // Issue 3 asks for 0.55; reached about 0.526 (SCHP's maps call dark hair over a face mask "hat", white
+    // shoes "socks", leave black masks as background; one seated close-up's lit forearm is taken for the
+    // shirt).
     test(
-      "LIP-20 mIoU >= 0.47 against SCHP's LIP maps (issue 3 target: 0.55)",
+      "LIP-20 mIoU >= 0.51 against SCHP's LIP maps (issue 3 target: 0.55)",
       { timeout: 300_000 },
       async () => {
         const { createPoseEstimator } = await import('../../../src/pose/registry.js');
@@ -230,7 +231,7 @@ describe(
           estimator.dispose();
         }
         const s = scoreConfusion(cm, LABEL_SETS.lip.names);
-        assert.ok(s.mIoU >= 0.47, `LIP-20 mIoU ${s.mIoU.toFixed(3)}`);
+        assert.ok(s.mIoU >= 0.51, `LIP-20 mIoU ${s.mIoU.toFixed(3)}`);
       },
     );
   },
