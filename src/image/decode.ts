@@ -100,9 +100,17 @@ export function sniffFormat(
   return undefined;
 }
 
-/** Encodes RGB pixels to PNG bytes. */
-export async function encodeRgbPng(rgb: Uint8Array, width: number, height: number): Promise<Buffer> {
+/**
+ * Encodes RGB pixels to PNG bytes. `light`: for overlays (photo + drawing), made to be looked at: a light
+ * deflate level costs ~40% of level 6's time for ~10% larger files; the pixels are the same (lossless).
+ */
+export async function encodeRgbPng(
+  rgb: Uint8Array,
+  width: number,
+  height: number,
+  options: { light?: boolean } = {},
+): Promise<Buffer> {
   return sharp(rgb, { raw: { width, height, channels: 3 } })
-    .png({ compressionLevel: 6 })
+    .png(options.light ? { compressionLevel: 2, adaptiveFiltering: false } : { compressionLevel: 6 })
     .toBuffer();
 }

@@ -93,19 +93,30 @@ export async function sMapOverlayPng(photo: Photo, map: LabelMap): Promise<Buffe
   const outW = w + panelW;
   const out = new Uint8Array(outW * h * 3).fill(255);
   const alpha = 0.55;
+  // blended values per (label, channel, photo value): a table lookup per pixel instead of arithmetic
+  const blend = new Uint8Array(256 * 3 * 256);
+  for (const l of present) {
+    for (let k = 0; k < 3; k++) {
+      const base = (l * 3 + k) * 256;
+      for (let v = 0; v < 256; v++) blend[base + v] = Math.round((1 - alpha) * v + alpha * palette[l][k]);
+    }
+  }
+  const { rgb } = photo;
+  const labels = map.labels;
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const i = y * w + x;
       const o = (y * outW + x) * 3;
-      const l = map.labels[i];
+      const l = labels[i];
       if (l === 0) {
-        out[o] = photo.rgb[i * 3];
-        out[o + 1] = photo.rgb[i * 3 + 1];
-        out[o + 2] = photo.rgb[i * 3 + 2];
+        out[o] = rgb[i * 3];
+        out[o + 1] = rgb[i * 3 + 1];
+        out[o + 2] = rgb[i * 3 + 2];
       } else {
-        const c = palette[l];
-        for (let k = 0; k < 3; k++)
-          out[o + k] = Math.round((1 - alpha) * photo.rgb[i * 3 + k] + alpha * c[k]);
+        const base = l * 768;
+        out[o] = blend[base + rgb[i * 3]];
+        out[o + 1] = blend[base + 256 + rgb[i * 3 + 1]];
+        out[o + 2] = blend[base + 512 + rgb[i * 3 + 2]];
       }
     }
   }
@@ -118,5 +129,5 @@ export async function sMapOverlayPng(photo: Photo, map: LabelMap): Promise<Buffe
     }
     drawText(out, outW, h, legendText(c), w + 13 * scale, top, scale, [0, 0, 0]);
   });
-  return encodeRgbPng(out, outW, h);
+  return encodeRgbPng(out, outW, h, { light: true });
 }

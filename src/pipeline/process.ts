@@ -1,5 +1,4 @@
 import { access } from 'node:fs/promises';
-import sharp from 'sharp';
 import type { LabelMap, Parser, Person, Photo, PoseEstimator } from '../types.js';
 import { decodePhoto, encodeRgbPng, loadPhoto, photoId } from '../image/decode.js';
 import { writeFileAtomic } from '../io/atomic.js';
@@ -15,16 +14,6 @@ import { LAYOUT } from './layout.js';
 import { inferenceTime } from '../runtime/clock.js';
 import type { PipelineOptions } from './options.js';
 import type { TaskOverrides } from './pool.js';
-
-/**
- * Overlays (photo + drawing) are for looking at: a light deflate level costs ~40% of level 6's time for
- * ~10% larger files; the pixels are the same (PNG is lossless).
- */
-function encodeOverlayPng(rgb: Uint8Array, width: number, height: number): Promise<Buffer> {
-  return sharp(rgb, { raw: { width, height, channels: 3 } })
-    .png({ compressionLevel: 2, adaptiveFiltering: false })
-    .toBuffer();
-}
 
 /** Encoded outputs of one photo, keyed by the layout's folder names. */
 export interface PhotoOutputs {
@@ -158,7 +147,7 @@ export class PhotoProcessor {
           background: photo.rgb,
         });
         encodes.push(
-          encodeOverlayPng(poseVis, photo.width, photo.height).then((png) => {
+          encodeRgbPng(poseVis, photo.width, photo.height, { light: true }).then((png) => {
             outputs.poseVis = png;
           }),
         );

@@ -209,8 +209,48 @@ async function loadTfjsNet(path: string, files: ModelFiles): Promise<Net> {
   };
 }
 
-/** Loads a tfjs graph model (model.json path) to run with the given engine. */
+/** Models loaded in this thread, shared by their users (the estimator and the parser both run BlazePose). */
+const loaded = new Map<string, { net: Promise<Net>; users: number }>();
+
+/** How many models this thread holds (shared loads count once). */
+export function loadedNetCount(): number {
+  return loaded.size;
+}
+
+/**
+ * Loads a tfjs graph model (model.json path) to run with the given engine. Loads are shared within a
+ * thread: each caller gets a handle whose dispose() releases the model when the last handle is disposed.
+ */
 export async function loadNet(modelJsonPath: string, engine: NetEngine = defaultEngine()): Promise<Net> {
-  const files = await readModelFiles(modelJsonPath);
-  return engine === 'tfjs' ? loadTfjsNet(modelJsonPath, files) : loadOnnxNet(modelJsonPath, files);
+  const key = `${engine}|${modelJsonPath}`;
+  let entry = loaded.get(key);
+  if (!entry) {
+    const net = readModelFiles(modelJsonPath).then((files) =>
+      engine === 'tfjs' ? loadTfjsNet(modelJsonPath, files) : loadOnnxNet(modelJsonPath, files),
+    );
+    entry = { net, users: 0 };
+    loaded.set(key, entry);
+    net.catch(() => loaded.delete(key));
+  }
+  const shared = entry;
+  const net = await shared.net;
+  shared.users++;
+  let disposed = false;
+  return {
+    path: net.path,
+    engine: net.engine,
+    outputs: net.outputs,
+    run: (input, shape, outputs) => {
+      if (disposed) throw new ParseposeError('BAD_MODEL', 'the model was disposed', net.path);
+      return net.run(input, shape, outputs);
+    },
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      if (--shared.users === 0) {
+        loaded.delete(key);
+        net.dispose();
+      }
+    },
+  };
 }

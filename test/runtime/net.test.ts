@@ -4,7 +4,7 @@ import { copyFile, rm, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { ParseposeError } from '../../src/errors.js';
-import { loadNet, type Net, type NetEngine, type NetTensor } from '../../src/runtime/net.js';
+import { loadNet, loadedNetCount, type Net, type NetEngine, type NetTensor } from '../../src/runtime/net.js';
 import { humanModelPath } from '../../src/runtime/tfjs.js';
 import { tempDir } from '../helpers/images.js';
 import { examplePhoto } from '../helpers/paths.js';
@@ -322,4 +322,47 @@ describe('loadNet errors', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe('loads are shared within a thread', () => {
+  test('two loads of one model share it; it lives until the last handle is disposed', async () => {
+    const path = humanModelPath('facemesh');
+    const x = new Float32Array(192 * 192 * 3).fill(0.5);
+    const a = await loadNet(path, 'onnx');
+    const held = loadedNetCount();
+    const b = await loadNet(path, 'onnx');
+    assert.equal(loadedNetCount(), held, 'the second load built its own model');
+    const [ra] = await a.run(x, [1, 192, 192, 3], ['Identity_1']);
+    a.dispose();
+    a.dispose(); // idempotent: must not release b's model
+    await assert.rejects(async () => a.run(x, [1, 192, 192, 3]), /disposed/);
+    const [rb] = await b.run(x, [1, 192, 192, 3], ['Identity_1']);
+    assert.deepEqual(rb.data, ra.data);
+    b.dispose();
+    // this test's handles gone (other tests may hold the model too): a new load builds the model again and works
+    const c = await loadNet(path, 'onnx');
+    const [rc] = await c.run(x, [1, 192, 192, 3], ['Identity_1']);
+    assert.deepEqual(rc.data, ra.data);
+    c.dispose();
+  });
+});
+
+test('the last handle disposed releases the model', async () => {
+  const dir = await tempDir();
+  try {
+    const src = humanModelPath('selfie');
+    const path = join(dir, 'selfie.json');
+    await copyFile(src, path);
+    await copyFile(src.replace(/\.json$/, '.bin'), join(dir, 'selfie.bin'));
+    const before = loadedNetCount();
+    const a = await loadNet(path, 'onnx');
+    const b = await loadNet(path, 'onnx');
+    assert.equal(loadedNetCount(), before + 1);
+    a.dispose();
+    assert.equal(loadedNetCount(), before + 1, 'released while a handle was still held');
+    b.dispose();
+    assert.equal(loadedNetCount(), before);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
