@@ -1,14 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import { ParseposeError } from '../errors.js';
 import { addInferenceTime } from './clock.js';
 import { ort } from './onnx.js';
-import {
-  checkWeightsSize,
-  convertTfjsGraphOrThrow,
-  type ConvertedModel,
-  type TfGraphModelJson,
-} from './tfjs-onnx.js';
+import { readTfjsModelFiles, type TfjsModelFiles } from './model-files.js';
+import { checkWeightsSize, convertTfjsGraphOrThrow, type ConvertedModel } from './tfjs-onnx.js';
 import type * as Ort from 'onnxruntime-node';
 
 /**
@@ -49,41 +43,6 @@ export function defaultEngine(): NetEngine {
   return 'onnx';
 }
 
-interface ModelFiles {
-  json: TfGraphModelJson;
-  weights: Uint8Array;
-}
-
-async function readModelFiles(modelJsonPath: string): Promise<ModelFiles> {
-  let json: TfGraphModelJson;
-  try {
-    json = JSON.parse(await readFile(modelJsonPath, 'utf8')) as TfGraphModelJson;
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new ParseposeError('MODEL_MISSING', 'model file not found', modelJsonPath);
-    throw new ParseposeError('BAD_MODEL', `cannot read tfjs model.json (${String(err)})`, modelJsonPath);
-  }
-  if (!json.modelTopology || !Array.isArray(json.weightsManifest)) {
-    throw new ParseposeError(
-      'BAD_MODEL',
-      'not a tfjs graph model (no modelTopology/weightsManifest)',
-      modelJsonPath,
-    );
-  }
-  const dir = dirname(modelJsonPath);
-  const buffers: Buffer[] = [];
-  for (const group of json.weightsManifest) {
-    for (const p of group.paths) {
-      try {
-        buffers.push(await readFile(join(dir, p)));
-      } catch {
-        throw new ParseposeError('MODEL_MISSING', `weights shard ${p} not found`, modelJsonPath);
-      }
-    }
-  }
-  return { json, weights: new Uint8Array(Buffer.concat(buffers)) };
-}
-
 /** Float input for an int32 model input: truncated toward zero, as tf.cast does (a loop: `from` with a
  * mapping callback costs ~10 ms per 256x256x3 crop). */
 function toInt32(data: Float32Array | Int32Array): Int32Array {
@@ -93,7 +52,7 @@ function toInt32(data: Float32Array | Int32Array): Int32Array {
   return out;
 }
 
-async function loadOnnxNet(path: string, files: ModelFiles): Promise<Net> {
+async function loadOnnxNet(path: string, files: TfjsModelFiles): Promise<Net> {
   const converted: ConvertedModel = convertTfjsGraphOrThrow(files.json, files.weights, path);
   const o = await ort();
   const session = await o.InferenceSession.create(converted.bytes, {
@@ -158,14 +117,14 @@ async function loadOnnxNet(path: string, files: ModelFiles): Promise<Net> {
   };
 }
 
-async function loadTfjsNet(path: string, files: ModelFiles): Promise<Net> {
+async function loadTfjsNet(path: string, files: TfjsModelFiles): Promise<Net> {
   try {
     checkWeightsSize(files.json.weightsManifest, files.weights.byteLength);
   } catch (err) {
     throw new ParseposeError('BAD_MODEL', (err as Error).message, path);
   }
-  const { loadGraphModelFromDisk, tf } = await import('./tfjs.js');
-  const model = await loadGraphModelFromDisk(path);
+  const { graphModelFromFiles, tf } = await import('./tfjs.js');
+  const model = await graphModelFromFiles(files);
   const signature = (model.outputs ?? []).map((o) => o.name);
   const known = new Set(signature.map((n) => n.replace(/:0$/, '')));
   return {
@@ -225,7 +184,7 @@ export async function loadNet(modelJsonPath: string, engine: NetEngine = default
   const key = `${engine}|${modelJsonPath}`;
   let entry = loaded.get(key);
   if (!entry) {
-    const net = readModelFiles(modelJsonPath).then((files) =>
+    const net = readTfjsModelFiles(modelJsonPath).then((files) =>
       engine === 'tfjs' ? loadTfjsNet(modelJsonPath, files) : loadOnnxNet(modelJsonPath, files),
     );
     entry = { net, users: 0 };

@@ -1,10 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfconv from '@tensorflow/tfjs-converter';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { ParseposeError } from '../errors.js';
+import { readTfjsModelFiles, type TfjsModelFiles } from './model-files.js';
 import { addInferenceTime } from './clock.js';
 
 /**
@@ -32,53 +31,28 @@ export function initTfjs(): Promise<void> {
   return ready;
 }
 
-interface ModelJson {
-  modelTopology: unknown;
-  format?: string;
-  generatedBy?: string;
-  convertedBy?: string;
-  signature?: unknown;
-  userDefinedMetadata?: Record<string, object>;
-  modelInitializer?: unknown;
-  weightsManifest: Array<{ paths: string[]; weights: tf.io.WeightsManifestEntry[] }>;
-}
-
 /** Loads a tfjs graph model from a model.json path (weights shards next to it). */
 export async function loadGraphModelFromDisk(modelJsonPath: string): Promise<tfconv.GraphModel> {
+  return graphModelFromFiles(await readTfjsModelFiles(modelJsonPath));
+}
+
+/** A tfjs graph model from files already read (readTfjsModelFiles). */
+export async function graphModelFromFiles(files: TfjsModelFiles): Promise<tfconv.GraphModel> {
   await initTfjs();
-  let json: ModelJson;
-  try {
-    json = JSON.parse(await readFile(modelJsonPath, 'utf8')) as ModelJson;
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new ParseposeError('MODEL_MISSING', 'model file not found', modelJsonPath);
-    throw new ParseposeError('BAD_MODEL', `cannot read tfjs model.json (${String(err)})`, modelJsonPath);
-  }
-  if (!json.modelTopology || !Array.isArray(json.weightsManifest)) {
-    throw new ParseposeError(
-      'BAD_MODEL',
-      'not a tfjs graph model (no modelTopology/weightsManifest)',
-      modelJsonPath,
-    );
-  }
-  const dir = dirname(modelJsonPath);
-  const specs: tf.io.WeightsManifestEntry[] = [];
-  const buffers: Buffer[] = [];
-  for (const group of json.weightsManifest) {
-    for (const p of group.paths) buffers.push(await readFile(join(dir, p)));
-    specs.push(...group.weights);
-  }
-  const weights = Buffer.concat(buffers);
+  const { json, weights } = files;
   const artifacts: tf.io.ModelArtifacts = {
-    modelTopology: json.modelTopology as tf.io.ModelArtifacts['modelTopology'],
+    modelTopology: json.modelTopology as unknown as tf.io.ModelArtifacts['modelTopology'],
     format: json.format,
     generatedBy: json.generatedBy,
     convertedBy: json.convertedBy,
     signature: json.signature as tf.io.ModelArtifacts['signature'],
     userDefinedMetadata: json.userDefinedMetadata,
     modelInitializer: json.modelInitializer as tf.io.ModelArtifacts['modelInitializer'],
-    weightSpecs: specs,
-    weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength),
+    weightSpecs: json.weightsManifest.flatMap((g) => g.weights) as tf.io.WeightsManifestEntry[],
+    weightData: weights.buffer.slice(
+      weights.byteOffset,
+      weights.byteOffset + weights.byteLength,
+    ) as ArrayBuffer,
   };
   const model = new tfconv.GraphModel({ load: async () => artifacts });
   await model.load();
