@@ -103,20 +103,21 @@ export async function sMapOverlayPng(photo: Photo, map: LabelMap): Promise<Buffe
   }
   const { rgb } = photo;
   const labels = map.labels;
+  let i = 0; // pixel index in the photo
   for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const i = y * w + x;
-      const o = (y * outW + x) * 3;
+    let o = y * outW * 3;
+    for (let x = 0; x < w; x++, i++, o += 3) {
       const l = labels[i];
+      const s = i * 3;
       if (l === 0) {
-        out[o] = rgb[i * 3];
-        out[o + 1] = rgb[i * 3 + 1];
-        out[o + 2] = rgb[i * 3 + 2];
+        out[o] = rgb[s];
+        out[o + 1] = rgb[s + 1];
+        out[o + 2] = rgb[s + 2];
       } else {
         const base = l * 768;
-        out[o] = blend[base + rgb[i * 3]];
-        out[o + 1] = blend[base + 256 + rgb[i * 3 + 1]];
-        out[o + 2] = blend[base + 512 + rgb[i * 3 + 2]];
+        out[o] = blend[base + rgb[s]];
+        out[o + 1] = blend[base + 256 + rgb[s + 1]];
+        out[o + 2] = blend[base + 512 + rgb[s + 2]];
       }
     }
   }
