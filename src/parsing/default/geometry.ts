@@ -29,6 +29,8 @@ export interface BodyModel {
   /** The body's size unit: about the neck-to-hip length, px. */
   scale: number;
   face?: Ellipse;
+  /** The face ellipse was measured (FaceMesh's oval), not guessed from eyes, ears and nose. */
+  faceMeasured?: boolean;
   /** Circle around the skull (hair, hat). */
   head?: { cx: number; cy: number; r: number };
   /** From the chin to the neck keypoint. */

@@ -362,6 +362,21 @@ function withoutSkin(
   return kept.length >= MIN_SEEDS ? kept : cells;
 }
 
+/**
+ * The lower garment's cells without those of the top's typical colours: a long top hangs over the top
+ * of the thighs, where the lower garment's seeds are. All are kept when most look like the top (one
+ * colour from shoulders to thighs: a dress, a suit) or too few would be left.
+ */
+export function withoutTopColours(
+  f: Float32Array,
+  lowerCells: number[],
+  upperCells: number[],
+  upper: Gmm | undefined,
+): number[] {
+  if (!upper || upperCells.length < MIN_SEEDS) return lowerCells;
+  return withoutSkin(f, lowerCells, upper, skinThreshold(f, upperCells, upper), true);
+}
+
 const isGarment = (a: number): boolean => a === APPEARANCE.UPPER || a === APPEARANCE.LOWER;
 
 /**
@@ -427,6 +442,16 @@ export function labelPerson(input: LabelInput, options: Partial<LabelOptions> = 
     kept[a] = cells;
     if (cells.length !== seeds[a].length) models[a] = fit(f, cells, COMPONENTS[a]);
   }
+  const lowerSeeds = withoutTopColours(
+    f,
+    kept[APPEARANCE.LOWER],
+    kept[APPEARANCE.UPPER],
+    models[APPEARANCE.UPPER],
+  );
+  if (lowerSeeds.length !== kept[APPEARANCE.LOWER].length) {
+    kept[APPEARANCE.LOWER] = lowerSeeds;
+    models[APPEARANCE.LOWER] = fit(f, lowerSeeds, COMPONENTS[APPEARANCE.LOWER]);
+  }
   // the feet: below the trousers' end (shoes, socks, a bare foot), where the legs' reach is the arms'
   const onFoot = new Uint8Array(n);
   for (const foot of input.body.feet) {
@@ -483,9 +508,10 @@ export function labelPerson(input: LabelInput, options: Partial<LabelOptions> = 
       if (skin) models[APPEARANCE.SKIN] = skin;
       for (let a = 0; a < APPEARANCE_COUNT; a++) {
         if (a === APPEARANCE.SKIN) continue;
-        const own = NOT_SKIN.includes(a)
-          ? withoutSkin(f, cells[a], seedSkin, skinTh, isGarment(a))
-          : cells[a];
+        let own = NOT_SKIN.includes(a) ? withoutSkin(f, cells[a], seedSkin, skinTh, isGarment(a)) : cells[a];
+        // the top is refitted first (its index is lower): the lower garment leaves out its colours
+        if (a === APPEARANCE.LOWER)
+          own = withoutTopColours(f, own, cells[APPEARANCE.UPPER], models[APPEARANCE.UPPER]);
         const g = fit(f, own, COMPONENTS[a]);
         if (g) models[a] = g;
       }

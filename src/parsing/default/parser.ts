@@ -92,6 +92,8 @@ interface PersonWork {
   /** full-res person probability over the roi */
   matte: Float32Array;
   usedBlaze: boolean;
+  /** FaceMesh confirmed the face where the pose put it (undefined: FaceMesh was not run) */
+  faceSeen?: boolean;
 }
 
 /** Square crop around the person, large enough for head and feet, as BlazePose expects a whole body. */
@@ -132,11 +134,21 @@ export function refineFace(
   const ratio = e.ry / old.ry;
   if (!inside || ratio < 0.5 || ratio > 2) return false;
   body.face = e;
+  body.faceMeasured = true;
   if (body.neck) {
     const chin = { x: e.cx - Math.sin(e.angle) * e.ry * 0.8, y: e.cy + Math.cos(e.angle) * e.ry * 0.8 };
     body.neck = { points: [chin, ...body.neck.points.slice(1)], radius: e.rx * 0.75 };
   }
   return true;
+}
+
+/**
+ * A person's labelling options: dark colour inside the face ellipse is taken for a shaded face only when
+ * FaceMesh confirmed a face there; when it looked and found none (a mask, a bowed head, hair over the
+ * face), dark is as likely a mask or hair, and colour keeps its full weight.
+ */
+export function personLabelOptions(base: LabelOptions, faceSeen: boolean | undefined): LabelOptions {
+  return faceSeen === false ? { ...base, faceShadowL: 0 } : base;
 }
 
 /** BlazePose's own landmarks are used for hands and feet only when its body agrees with the pose given. */
@@ -264,7 +276,7 @@ function labelOne(
   const cellMatte = new Float32Array(n);
   for (let i = 0; i < n; i++) cellMatte[i] = cnt[i] ? sum[i] / cnt[i] : 0;
 
-  const labelOptions = { ...DEFAULT_LABEL_OPTIONS, ...tuning.label };
+  const labelOptions = personLabelOptions({ ...DEFAULT_LABEL_OPTIONS, ...tuning.label }, work.faceSeen);
   const prior = extra.bodyPix ? bodyPixCellCosts(extra.bodyPix, grid, tuning.priorWeight) : undefined;
   const res = labelPerson({ grid, lab, matte: cellMatte, body, prior }, labelOptions);
   const parts = res.parts;
@@ -517,8 +529,9 @@ export async function parseWith(
     if (given && facing * blazeFacing(given) < 0) given = swapBlazeSides(given);
     const blaze = given ?? (agrees(landmarks, kps, body0.scale) ? landmarks : undefined);
     const body = bodyModel(kps, blaze);
+    let faceSeen: boolean | undefined;
     if (options.facemesh && body.face)
-      refineFace(body, await runFaceMesh(options.facemesh, photo, faceCrop(body.face)));
+      faceSeen = refineFace(body, await runFaceMesh(options.facemesh, photo, faceCrop(body.face)));
     let seg = bp.segmentation;
     const arms = body.arms.filter((a): a is NonNullable<typeof a> => !!a);
     if (
@@ -540,7 +553,7 @@ export async function parseWith(
         }
       }
     }
-    works.push({ index, body, roi, matte, usedBlaze: !!blaze });
+    works.push({ index, body, roi, matte, usedBlaze: !!blaze, faceSeen });
   }
   for (const w of works) labelOne(photo, w, owner, out, tuning, { probs, bodyPix: options.bodyPix });
   const map: LabelMap = { width: W, height: H, labels: out, set: 'cihp' };

@@ -40,6 +40,32 @@ export function growPolygon(poly: readonly Point[], d: number): Point[] {
 /** Hinge: 0 inside, (distance beyond the zone) / scale outside. */
 const outside = (d: number, r: number, scale: number): number => (d > r ? (d - r) / scale : 0);
 
+/**
+ * Trousers end at each ankle, not only at the lowest one: on a foot lifted above the other ankle, the
+ * cost per body-scale unit below its own ankle (near that foot), up to where the lowest-ankle rule
+ * takes over. 0 elsewhere.
+ */
+export function liftedFootCost(
+  body: BodyModel,
+  x: number,
+  y: number,
+  ankleY: number,
+  perScale: number,
+): number {
+  const S = body.scale;
+  let c = 0;
+  for (let side = 0; side < 2; side++) {
+    const foot = body.feet[side];
+    const ankle = body.ankles[side];
+    if (!foot || !ankle) continue;
+    const end = ankle.y + 0.02 * S;
+    // the shoe is wider than the foot's centre-line zone: twice its radius
+    if (y <= end || end >= ankleY || chainDistance(x, y, foot) >= foot.radius * 2) continue;
+    c = Math.max(c, (perScale * (Math.min(y, ankleY) - end)) / S);
+  }
+  return c;
+}
+
 /** Position costs, n x PART_COUNT, for the cells of `grid` (cell centres in source pixels). */
 export function positionCosts(
   body: BodyModel,
@@ -94,6 +120,9 @@ export function positionCosts(
       if (face) {
         eFace = ellipseRadius(x, y, face);
         out[o + PART.FACE] = w.limb * outside(eFace * face.rx, face.rx, S);
+        // a measured oval is the face's outline: past it the cost also grows per face radius (a face is
+        // small against the body scale, so the body-scale hinge alone lets it spill over neck and hair)
+        if (body.faceMeasured && eFace > 1) out[o + PART.FACE] += w.limb * (eFace - 1);
       } else out[o + PART.FACE] = w.missing;
       // hair: the head circle, and (cheaply) a band down the back and sides for long hair
       if (head) {
@@ -133,6 +162,7 @@ export function positionCosts(
         // the toe half of a foot (a lifted foot ends above the other ankle): trousers drape over the
         // shoe's top, never over its toes
         for (const t of toes) if (chainDistance(x, y, t) < t.radius) c += 3;
+        if (ankleY !== undefined) c += liftedFootCost(body, x, y, ankleY, w.limb);
         out[o + PART.LOWER] = c;
       } else out[o + PART.LOWER] = w.missing;
       out[o + PART.ARM_R] = limb(body.arms[0], x, y, w.limb);

@@ -52,10 +52,12 @@ test('refineFace takes the mesh face only where the pose put a face', () => {
   const b1 = { ...body };
   assert.equal(refineFace(b1, { points: near, score: 0.99 }), true);
   assert.ok(Math.abs(b1.face!.cy - (f.cy + 3)) < 1e-6);
+  assert.equal(b1.faceMeasured, true);
   // no face found, or one elsewhere: the pose's ellipse stays
   const b2 = { ...body };
   assert.equal(refineFace(b2, { points: near, score: 0.1 }), false);
   assert.equal(b2.face, f);
+  assert.notEqual(b2.faceMeasured, true);
   const b3 = { ...body };
   const far = ovalMesh(f.cx + 10 * f.rx, f.cy, f.rx, f.ry, 0);
   assert.equal(refineFace(b3, { points: far, score: 0.99 }), false);

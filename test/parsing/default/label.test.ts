@@ -165,3 +165,32 @@ test('seedCells samples skin from the hands as well as from a well-seen face', a
   const gloved = seedCells({ grid, lab, matte: new Float32Array(n).fill(1), body })[1];
   assert.equal(gloved.filter((i) => y(i) > 200).length, 0);
 });
+
+test("withoutTopColours drops lower-garment seeds of the top's colours, unless most look like the top", async () => {
+  const { withoutTopColours } = await import('../../../src/parsing/default/label.js');
+  const { fitGmm } = await import('../../../src/parsing/default/gmm.js');
+  const rand = seededRandom(7);
+  const blue = [30, 5, -30];
+  const black = [8, 0, 0];
+  // cells 0..59 the top (blue), 60..99 a shirt tail over the thighs (blue), 100..179 trousers (black)
+  const n = 180;
+  const f = new Float32Array(n * 3);
+  for (let i = 0; i < n; i++) {
+    const c = i < 100 ? blue : black;
+    for (let k = 0; k < 3; k++) f[i * 3 + k] = c[k] + (rand() - 0.5) * 4;
+  }
+  const upperCells = Array.from({ length: 60 }, (_, i) => i);
+  const upperData = new Float32Array(upperCells.flatMap((c) => [f[c * 3], f[c * 3 + 1], f[c * 3 + 2]]));
+  const upper = fitGmm(upperData, upperCells.length, 2)!;
+  const lowerCells = Array.from({ length: 120 }, (_, i) => 60 + i);
+  const kept = withoutTopColours(f, lowerCells, upperCells, upper);
+  // the trousers all stay; of the shirt tail only its least typical few (past the top's 85th percentile)
+  assert.equal(kept.filter((c) => c >= 100).length, 80);
+  assert.ok(kept.filter((c) => c < 100).length <= 12);
+  // one colour from shoulders to thighs (a dress, a suit): all stay
+  const dress = Array.from({ length: 40 }, (_, i) => 60 + i);
+  assert.deepEqual(withoutTopColours(f, dress, upperCells, upper), dress);
+  // no top model, or too few top cells: unchanged
+  assert.deepEqual(withoutTopColours(f, lowerCells, upperCells, undefined), lowerCells);
+  assert.deepEqual(withoutTopColours(f, lowerCells, upperCells.slice(0, 5), upper), lowerCells);
+});

@@ -6,7 +6,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadPhoto } from '../../../src/image/decode.js';
 import { readOpenPoseJson } from '../../../src/pose/openpose-json.js';
-import { createDefaultParser } from '../../../src/parsing/default/parser.js';
+import { createDefaultParser, personLabelOptions } from '../../../src/parsing/default/parser.js';
+import { DEFAULT_LABEL_OPTIONS } from '../../../src/parsing/default/label.js';
 import { convertLabelMap } from '../../../src/parsing/convert.js';
 import { swapBody25Sides } from '../../../src/parsing/default/facing.js';
 import { toViton13Table } from '../../../src/parsing/labelsets.js';
@@ -83,6 +84,17 @@ function iou(a: Uint8Array, ca: number, b: Uint8Array, cb: number): number {
   }
   return inter / union;
 }
+
+test('shaded-face colour trust only where FaceMesh confirmed a face (or did not look)', () => {
+  const base = { ...DEFAULT_LABEL_OPTIONS, faceShadowL: 30 };
+  assert.equal(personLabelOptions(base, true).faceShadowL, 30);
+  assert.equal(personLabelOptions(base, undefined).faceShadowL, 30);
+  const masked = personLabelOptions(base, false);
+  assert.equal(masked.faceShadowL, 0);
+  // the other options and the caller's object stay as they were
+  assert.equal(masked.armShadowL, base.armShadowL);
+  assert.equal(base.faceShadowL, 30);
+});
 
 describe('default parser on real try-on photos', { skip }, () => {
   let parser: Parser;

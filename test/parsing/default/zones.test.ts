@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bodyModel } from '../../../src/parsing/default/geometry.js';
-import { positionCosts } from '../../../src/parsing/default/zones.js';
+import { liftedFootCost, positionCosts } from '../../../src/parsing/default/zones.js';
 import { PART, PART_COUNT } from '../../../src/parsing/default/parts.js';
 import { frontalPerson } from './fixtures.js';
 
@@ -28,4 +28,49 @@ test('position costs put each part where the skeleton says', () => {
   // shoes at the toes only
   assert.ok(at(180, 366, PART.SHOE_R) < 1);
   assert.ok(at(182, 300, PART.SHOE_R) > 5);
+});
+
+test("trousers end at a lifted foot's own ankle", () => {
+  const kps = frontalPerson();
+  // the right foot lifted: its ankle 40 px above the left one, toes forward and down
+  kps[11] = { x: 182, y: 310, score: 0.9 };
+  kps[22] = { x: 172, y: 330, score: 0.9 };
+  const body = bodyModel(kps);
+  const lowest = 350 + 0.02 * body.scale;
+  // on the lifted shoe, below its ankle: a cost growing with the distance below it
+  const near = liftedFootCost(body, 178, 318, lowest, 24);
+  const far = liftedFootCost(body, 174, 328, lowest, 24);
+  assert.ok(near > 0);
+  assert.ok(far > near);
+  // above the lifted ankle, far from either foot, and on the standing foot: nothing
+  assert.equal(liftedFootCost(body, 182, 300, lowest, 24), 0);
+  assert.equal(liftedFootCost(body, 120, 330, lowest, 24), 0);
+  assert.equal(liftedFootCost(body, 219, 360, lowest, 24), 0);
+  // both feet on the ground: the lowest-ankle rule alone
+  const standing = bodyModel(frontalPerson());
+  assert.equal(liftedFootCost(standing, 181, 362, lowest, 24), 0);
+  // in the position costs: trousers cost more on the lifted shoe than just above its ankle
+  const grid = { x0: 100, y0: 0, step: 2, width: 100, height: 200 };
+  const pos = positionCosts(body, grid);
+  const lower = (x: number, y: number): number =>
+    pos[
+      (Math.floor(y / grid.step) * grid.width + Math.floor((x - grid.x0) / grid.step)) * PART_COUNT +
+        PART.LOWER
+    ];
+  assert.ok(lower(174, 328) > lower(182, 300) + 1);
+});
+
+test('past a measured face oval the face cost grows per face radius, not per body scale', () => {
+  const guessed = bodyModel(frontalPerson());
+  const measured = { ...guessed, faceMeasured: true };
+  const f = guessed.face!;
+  const grid = { x0: f.cx, y0: f.cy, step: 1, width: 1, height: 1 };
+  const faceCost = (body: typeof guessed, dx: number, dy: number): number =>
+    positionCosts(body, { ...grid, x0: f.cx + dx - 0.5, y0: f.cy + dy - 0.5 })[PART.FACE];
+  // inside the oval: no cost either way
+  assert.equal(faceCost(measured, 0, f.ry * 0.5), 0);
+  // a third of a radius below the chin: small for a guessed face, well above it for a measured one
+  const below = f.ry * 1.33;
+  assert.ok(faceCost(measured, 0, below) > faceCost(guessed, 0, below) + 5);
+  assert.ok(faceCost(measured, 0, below) < faceCost(measured, 0, f.ry * 1.6));
 });
