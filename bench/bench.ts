@@ -62,6 +62,7 @@ interface Summary {
   succeeded: number;
   failed: unknown[];
   photosPerSecond: number;
+  cpuSecondsPerPhoto: number;
   loadSeconds: number;
   maxRssMB: number;
   timings: { pose: number; parse: number; inference: number; decode: number; write: number };
@@ -92,6 +93,7 @@ async function benchCommand(
     photos: s.succeeded,
     photosPerSecond: s.photosPerSecond,
     secondsPerPhotoPerCore: workers / s.photosPerSecond,
+    cpuSecondsPerPhoto: s.cpuSecondsPerPhoto,
     loadSeconds: s.loadSeconds,
     maxRssMB: s.maxRssMB,
     inferenceShare: total ? t.inference / total : 0,
@@ -156,6 +158,7 @@ async function main(): Promise<void> {
     'photos',
     'photos/s',
     's/photo/core',
+    'CPU s/photo',
     'load s',
     'peak RSS MB',
     'inference %',
@@ -167,6 +170,7 @@ async function main(): Promise<void> {
     String(r.photos),
     r.photosPerSecond.toFixed(2),
     r.secondsPerPhotoPerCore.toFixed(3),
+    r.cpuSecondsPerPhoto?.toFixed(3) ?? '',
     r.loadSeconds.toFixed(1),
     String(r.maxRssMB),
     (r.inferenceShare * 100).toFixed(0) + '%' + (r.note ? ` (${r.note})` : ''),

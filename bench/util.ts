@@ -9,6 +9,8 @@ export interface Row {
   photos: number;
   photosPerSecond: number;
   secondsPerPhotoPerCore: number;
+  /** CPU seconds (all threads) per photo after loading. */
+  cpuSecondsPerPhoto?: number;
   loadSeconds: number;
   maxRssMB: number;
   inferenceShare: number;

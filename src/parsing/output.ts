@@ -77,12 +77,24 @@ export function drawText(
  * panel on the right listing the classes present with their colour and name.
  */
 export async function sMapOverlayPng(photo: Photo, map: LabelMap): Promise<Buffer> {
+  const { rgb, width } = sMapOverlay(photo, map);
+  return encodeRgbPng(rgb, width, photo.height, { light: true });
+}
+
+/** Pixels per label value (256 entries). A sync function: V8 optimises loops in async ones poorly. */
+export function labelCounts(labels: Uint8Array): Uint32Array {
+  const counts = new Uint32Array(256);
+  for (let i = 0; i < labels.length; i++) counts[labels[i]]++;
+  return counts;
+}
+
+/** The overlay's pixels (photo width + legend panel) x photo height, RGB. */
+export function sMapOverlay(photo: Photo, map: LabelMap): { rgb: Uint8Array; width: number } {
   const { width: w, height: h } = photo;
   if (map.width !== w || map.height !== h) throw new Error('label map and photo differ in size');
   const set = labelSet(map.set);
   const palette = fullPalette(map.set);
-  const counts = new Uint32Array(256);
-  for (let i = 0; i < map.labels.length; i++) counts[map.labels[i]]++;
+  const counts = labelCounts(map.labels);
   const present = [...counts.keys()].filter((c) => c !== 0 && counts[c] > 0);
 
   const scale = Math.max(1, Math.round(h / 512));
@@ -130,5 +142,5 @@ export async function sMapOverlayPng(photo: Photo, map: LabelMap): Promise<Buffe
     }
     drawText(out, outW, h, legendText(c), w + 13 * scale, top, scale, [0, 0, 0]);
   });
-  return encodeRgbPng(out, outW, h, { light: true });
+  return { rgb: out, width: outW };
 }

@@ -25,6 +25,11 @@ export interface BatchSummary {
   loadSeconds: number;
   /** Photos processed per second once the models were loaded. */
   photosPerSecond: number;
+  /**
+   * CPU time (user + system, every thread of the process) per processed photo once the models were
+   * loaded: the cost of a photo on one core, whatever the number of workers and however busy the machine.
+   */
+  cpuSecondsPerPhoto: number;
   /** Summed per-photo times (ms) over all workers: where the time went. */
   timings: { decode: number; pose: number; parse: number; write: number; inference: number };
   /** Peak resident memory of the process (all workers included), MB. */
@@ -61,6 +66,7 @@ export async function runBatch(options: PipelineOptions, batch: BatchOptions): P
   let people = 0;
   let done = missing.length;
   let loadSeconds = 0;
+  let loadCpu = process.cpuUsage();
   const timings = { decode: 0, pose: 0, parse: 0, write: 0, inference: 0 };
   const total = files.length + missing.length;
   const workers = Math.max(1, Math.min(batch.workers, files.length));
@@ -69,6 +75,7 @@ export async function runBatch(options: PipelineOptions, batch: BatchOptions): P
     try {
       await pool.ready();
       loadSeconds = (performance.now() - t0) / 1000;
+      loadCpu = process.cpuUsage();
       await Promise.all(
         files.map(async (file) => {
           const outcome = await pool.run({ kind: 'file', path: file, outDir: batch.outDir });
@@ -103,6 +110,7 @@ export async function runBatch(options: PipelineOptions, batch: BatchOptions): P
     }
   }
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(loadCpu);
   const processed = results.length;
   failed.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   results.sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
@@ -116,6 +124,7 @@ export async function runBatch(options: PipelineOptions, batch: BatchOptions): P
     seconds,
     loadSeconds,
     photosPerSecond: processed / Math.max(seconds - loadSeconds, 1e-6),
+    cpuSecondsPerPhoto: processed ? (cpu.user + cpu.system) / 1e6 / processed : 0,
     timings,
     maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
     workers,

@@ -8,7 +8,7 @@ import { createParser, type ParserOptions } from '../parsing/registry.js';
 import { writeOpenPoseJson } from '../pose/openpose-json.js';
 import { renderPose } from '../pose/render.js';
 import { convertLabelMap, convertProbabilities } from '../parsing/convert.js';
-import { sMapOverlayPng, sMapPng } from '../parsing/output.js';
+import { labelCounts, sMapOverlayPng, sMapPng } from '../parsing/output.js';
 import { LABEL_SETS } from '../parsing/labelsets.js';
 import { LAYOUT } from './layout.js';
 import { inferenceTime } from '../runtime/clock.js';
@@ -161,9 +161,8 @@ export class PhotoProcessor {
         }),
       );
       outputs.parse = sMapPng(map);
-      const seen = new Uint8Array(256);
-      for (let i = 0; i < map.labels.length; i++) seen[map.labels[i]] = 1;
-      labelsPresent = [...seen.keys()].filter((k) => seen[k] && k < LABEL_SETS[map.set].names.length);
+      const counts = labelCounts(map.labels);
+      labelsPresent = [...counts.keys()].filter((k) => counts[k] && k < LABEL_SETS[map.set].names.length);
       if (o.logits && probabilities) {
         const c = probabilities.length / (photo.width * photo.height);
         outputs.parseProb = encodeNpyFloat32(probabilities, [c, photo.height, photo.width]);

@@ -48,8 +48,16 @@ export function renderPose(
   height: number,
   options: RenderPoseOptions = {},
 ): Uint8Array {
-  const style = options.style ?? 'openpose';
   const canvas = new RgbCanvas(width, height, options.background);
+  try {
+    return draw(canvas, people, options);
+  } finally {
+    canvas.release();
+  }
+}
+
+function draw(canvas: RgbCanvas, people: readonly Person[], options: RenderPoseOptions): Uint8Array {
+  const style = options.style ?? 'openpose';
   const drawHands = options.hands ?? true;
   const hands = (side: 'handLeft' | 'handRight'): Keypoint[][] =>
     drawHands ? people.map((p) => p[side]).filter((h): h is Keypoint[] => !!h && h.length > 0) : [];

@@ -272,3 +272,18 @@ test(
     }
   },
 );
+
+test('successive renders reuse one buffer without leaking pixels between them', () => {
+  const p = person(FIGURE);
+  const far = person(Object.fromEntries(Object.entries(FIGURE).map(([k, [x, y]]) => [k, [x + 200, y + 150]])));
+  const grey = new Uint8Array(W * H * 3).fill(90);
+  const first = renderPose([p], W, H, { style: 'openpose' });
+  const onGrey = renderPose([far], W, H, { style: 'openpose', background: grey });
+  const small = renderPose([p], 300, 400, { style: 'openpose-cpu' });
+  const again = renderPose([p], W, H, { style: 'openpose' });
+  assert.deepEqual(again, first, 'a render after others differs from the first');
+  // what the grey render drew (or its grey) must not show through in later ones
+  assert.ok(again.some((v, i) => onGrey[i] !== v));
+  assert.ok(!isBlack(small));
+  assert.deepEqual(renderPose([far], W, H, { style: 'openpose', background: grey }), onGrey);
+});

@@ -233,6 +233,31 @@ function personMatte(
   return { roi, matte };
 }
 
+/**
+ * Each pixel goes to the person whose matte is highest there. Sync on purpose: V8 optimises hot loops in
+ * async functions poorly (this loop ran 3x slower inside parseWith).
+ */
+function claimPixels(
+  matte: Float32Array,
+  roi: Rect,
+  width: number,
+  index: number,
+  best: Float32Array,
+  owner: Int16Array,
+): void {
+  const rw = roi.x1 - roi.x0;
+  for (let y = roi.y0; y < roi.y1; y++) {
+    let m = (y - roi.y0) * rw;
+    let i = y * width + roi.x0;
+    for (let x = roi.x0; x < roi.x1; x++, m++, i++) {
+      if (matte[m] > best[i]) {
+        best[i] = matte[m];
+        owner[i] = index;
+      }
+    }
+  }
+}
+
 /** Labels one person and writes the CIHP classes of the pixels it owns into `out`. */
 function labelOne(
   photo: Photo,
@@ -542,17 +567,7 @@ export async function parseWith(
       seg = mergeNearLimbs(seg, await runSelfie(options.selfie, photo, crop), BLAZEPOSE_SIZE, crop, arms);
     }
     const { roi, matte } = personMatte(photo, seg, crop, body, tuning);
-    const rw = roi.x1 - roi.x0;
-    for (let y = roi.y0; y < roi.y1; y++) {
-      for (let x = roi.x0; x < roi.x1; x++) {
-        const m = matte[(y - roi.y0) * rw + (x - roi.x0)];
-        const i = y * W + x;
-        if (m > best[i]) {
-          best[i] = m;
-          owner[i] = index;
-        }
-      }
-    }
+    claimPixels(matte, roi, W, index, best, owner);
     works.push({ index, body, roi, matte, usedBlaze: !!blaze, faceSeen });
   }
   for (const w of works) labelOne(photo, w, owner, out, tuning, { probs, bodyPix: options.bodyPix });

@@ -1,9 +1,9 @@
 import type { Box, Keypoint, Person, Photo, PoseEstimator, Quality } from '../../types.js';
 import type { PoseEstimatorOptions } from '../registry.js';
 import { toBody25 } from '../skeletons.js';
-import { humanModelPath, initTfjs, tf } from '../../runtime/tfjs.js';
+import { humanModelPath } from '../../runtime/tfjs.js';
 import { loadNet, type Net } from '../../runtime/net.js';
-import { Pyramid } from './pyramid.js';
+import { Pyramid, type Crop } from './pyramid.js';
 import {
   boxRegion,
   keypointBox,
@@ -131,8 +131,8 @@ interface Models {
 }
 
 /** MoveNet on a crop (its int32 input: the crop's values truncated, as tf.cast does). */
-async function runMoveNet(model: Net, input: tf.Tensor4D): Promise<Float32Array> {
-  const [out] = await model.run((await input.data()) as Float32Array, input.shape, ['Identity:0']);
+async function runMoveNet(model: Net, input: Crop): Promise<Float32Array> {
+  const [out] = await model.run(input.data, input.shape, ['Identity:0']);
   return out.data;
 }
 
@@ -198,21 +198,13 @@ export class TopDownEstimator implements PoseEstimator {
     minScore: number,
   ): Promise<MultiposeDetection[]> {
     const input = pyr.crop(region, this.config.multiposeSize);
-    try {
-      return decodeMultipose(await runMoveNet(this.models.multipose, input), region, minScore);
-    } finally {
-      input.dispose();
-    }
+    return decodeMultipose(await runMoveNet(this.models.multipose, input), region, minScore);
   }
 
   /** One movenet-thunder call on a crop. */
   private async thunder(pyr: Pyramid, region: SquareRegion): Promise<Keypoint[]> {
     const input = pyr.crop(region, THUNDER_INPUT);
-    try {
-      return decodeSinglePose(await runMoveNet(this.models.thunder, input), region);
-    } finally {
-      input.dispose();
-    }
+    return decodeSinglePose(await runMoveNet(this.models.thunder, input), region);
   }
 
   /** The final estimate on a crop: thunder, averaged with a zoomed-in look when configured. */
@@ -245,14 +237,9 @@ export class TopDownEstimator implements PoseEstimator {
   private async blazePose(pyr: Pyramid, region: SquareRegion): Promise<BlazePoseLandmark[]> {
     const model = this.models.blazepose;
     if (!model) return [];
-    const input = tf.tidy(() => tf.div(pyr.crop(region, BLAZEPOSE_INPUT), 255));
-    try {
-      const data = (await input.data()) as Float32Array;
-      const [ld, flag] = await model.run(data, input.shape, ['Identity_2:0', 'Identity_3:0']);
-      return decodeBlazePose(ld.data, flag.data[0], region);
-    } finally {
-      input.dispose();
-    }
+    const input = pyr.crop(region, BLAZEPOSE_INPUT, 1 / 255); // BlazePose takes RGB in 0..1
+    const [ld, flag] = await model.run(input.data, input.shape, ['Identity_2:0', 'Identity_3:0']);
+    return decodeBlazePose(ld.data, flag.data[0], region);
   }
 
   async estimate(photo: Photo): Promise<Person[]> {
@@ -358,7 +345,6 @@ export async function createTopDownEstimator(
   overrides: Partial<TopDownConfig> = {},
 ): Promise<TopDownEstimator> {
   const config: TopDownConfig = { ...QUALITY_CONFIGS[options.quality], ...overrides };
-  await initTfjs(); // the crops are cut and resized with tfjs
   const [multipose, thunder, blazepose] = await Promise.all([
     loadNet(humanModelPath('movenet-multipose')),
     loadNet(humanModelPath('movenet-thunder')),

@@ -4,7 +4,7 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadPhoto } from '../../../src/image/decode.js';
 import { createTopDownEstimator, type TopDownEstimator } from '../../../src/pose/topdown/estimator.js';
-import { boxDownscale, Pyramid } from '../../../src/pose/topdown/pyramid.js';
+import { boxDownscale, Pyramid, sampleBox, type Crop } from '../../../src/pose/topdown/pyramid.js';
 import { readOpenPoseJson } from '../../../src/pose/openpose-json.js';
 import {
   createPckCounts,
@@ -15,6 +15,7 @@ import {
 } from '../../../src/eval/pck.js';
 import { evaluateKeypoints, personToCocoDet, type CocoKeypointsGt } from '../../../src/eval/coco.js';
 import { tf } from '../../../src/runtime/tfjs.js';
+import { seededRandom } from '../../../src/util/random.js';
 import { examplePhoto, needShared, sharedPath } from '../../helpers/paths.js';
 import type { Person, Photo, Quality } from '../../../src/types.js';
 
@@ -34,9 +35,9 @@ function squaresPhoto(w: number, h: number, squares: Array<{ x: number; y: numbe
 }
 
 /** Centroid of the brightness of a [1, S, S, 3] crop, in crop pixels (pixel centres at +0.5). */
-async function centroid(t: tf.Tensor4D): Promise<{ x: number; y: number }> {
+function centroid(t: Crop): { x: number; y: number } {
   const [, s] = t.shape;
-  const v = await t.data();
+  const v = t.data;
   let sum = 0;
   let sx = 0;
   let sy = 0;
@@ -56,20 +57,16 @@ test('crops land where the geometry says, at full resolution and from the pyrami
     { x: 20, y: 20, size: 8 },
     { x: 800, y: 600, size: 32 },
   ]);
-  const { initTfjs } = await import('../../../src/runtime/tfjs.js');
-  await initTfjs();
   const pyr = new Pyramid(photo);
   try {
     // Small region (level 0, partly outside the photo): the 8 px square centred at (24, 24) sits 16 px
     // right of and below the region's centre.
     const a = pyr.crop({ cx: 8, cy: 8, size: 64 }, 64);
-    const ca = await centroid(a);
-    a.dispose();
+    const ca = centroid(a);
     assert.ok(Math.abs(ca.x - 48) < 0.5 && Math.abs(ca.y - 48) < 0.5, JSON.stringify(ca));
     // Large region (sampled from a quarter-resolution level): square centre (816, 616) -> crop (16+..)
     const b = pyr.crop({ cx: 600, cy: 450, size: 1024 }, 256);
-    const cb = await centroid(b);
-    b.dispose();
+    const cb = centroid(b);
     const expect = { x: ((816 - (600 - 512)) / 1024) * 256, y: ((616 - (450 - 512)) / 1024) * 256 };
     assert.ok(
       Math.abs(cb.x - expect.x) < 0.5 && Math.abs(cb.y - expect.y) < 0.5,
@@ -78,6 +75,50 @@ test('crops land where the geometry says, at full resolution and from the pyrami
   } finally {
     pyr.dispose();
   }
+});
+
+test('sampleBox is tf.image.cropAndResize (bilinear, 0 outside), boxes inside, across and outside the image', async () => {
+  const { initTfjs } = await import('../../../src/runtime/tfjs.js');
+  await initTfjs();
+  const rand = seededRandom(7);
+  for (const [w, h] of [
+    [37, 23],
+    [64, 64],
+    [5, 9],
+  ]) {
+    const data = Float32Array.from({ length: w * h * 3 }, () => Math.round(rand() * 255));
+    const img = tf.tensor4d(data, [1, h, w, 3]);
+    for (let k = 0; k < 12; k++) {
+      const y1 = rand() * 1.6 - 0.3;
+      const x1 = rand() * 1.6 - 0.3;
+      const box: [number, number, number, number] = [y1, x1, y1 + rand() * 1.2 - 0.1, x1 + rand() * 1.2];
+      const size = [1, 2, 7, 16][k % 4];
+      const want = await tf
+        .tidy(() => tf.image.cropAndResize(img, [box], [0], [size, size], 'bilinear', 0))
+        .data();
+      const got = sampleBox({ data, width: w, height: h }, box, size);
+      let md = 0;
+      for (let i = 0; i < got.length; i++) md = Math.max(md, Math.abs(got[i] - want[i]));
+      // tfjs computes source positions in float32: differences of ~1e-3 on 0..255 values are rounding
+      assert.ok(md < 1e-2, `${w}x${h} box ${box.map((v) => v.toFixed(3))} size ${size}: max diff ${md}`);
+    }
+    img.dispose();
+  }
+});
+
+test('pyramid levels are 2x2 averages (odd last row/column dropped) and crops scale values', () => {
+  // 5 x 3 photo, values = x + 10 * y on every channel: level 1 is 2 x 1 with the 2x2 block means
+  const w = 5;
+  const h = 3;
+  const rgb = new Uint8Array(w * h * 3);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) rgb.fill(x + 10 * y, (y * w + x) * 3, (y * w + x) * 3 + 3);
+  const pyr = new Pyramid({ id: 'p', source: 't', width: w, height: h, rgb });
+  // a 4 px region at the photo's top-left sampled to 2 px: from level 1 (one block step per output pixel)
+  const c = pyr.crop({ cx: 2, cy: 2, size: 4 }, 2, 0.5);
+  // output (0,0) samples level-1 pixel (0,0) = mean(0,1,10,11) = 5.5, times 0.5
+  assert.equal(c.data[0], 2.75);
+  assert.deepEqual(c.shape, [1, 2, 2, 3]);
 });
 
 test('boxDownscale averages blocks', () => {
@@ -99,8 +140,7 @@ test('a photo above the pyramid size limit is cropped at the same photo position
   const pyr = new Pyramid(photo);
   try {
     const c = pyr.crop({ cx: 3000, cy: 200, size: 256 }, 128);
-    const got = await centroid(c);
-    c.dispose();
+    const got = centroid(c);
     const expect = ((3015 - (3000 - 128)) / 256) * 128;
     assert.ok(
       Math.abs(got.x - expect) < 1 && Math.abs(got.y - expect) < 1,
