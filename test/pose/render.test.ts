@@ -275,7 +275,9 @@ test(
 
 test('successive renders reuse one buffer without leaking pixels between them', () => {
   const p = person(FIGURE);
-  const far = person(Object.fromEntries(Object.entries(FIGURE).map(([k, [x, y]]) => [k, [x + 200, y + 150]])));
+  const far = person(
+    Object.fromEntries(Object.entries(FIGURE).map(([k, [x, y]]) => [k, [x + 200, y + 150]])),
+  );
   const grey = new Uint8Array(W * H * 3).fill(90);
   const first = renderPose([p], W, H, { style: 'openpose' });
   const onGrey = renderPose([far], W, H, { style: 'openpose', background: grey });

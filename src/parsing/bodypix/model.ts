@@ -71,7 +71,11 @@ export class BodyPixModel {
     internalResolution = BODYPIX_DEFAULTS.internalResolution,
   ): Promise<{ maps: BodyPixMaps; geometry: BodyPixGeometry }> {
     const g = bodyPixGeometry(photo.width, photo.height, internalResolution, this.stride);
-    const [seg, parts] = await this.graph.run(bodyPixInput(photo.rgb, g), [1, g.resH, g.resW, 3], [SEGMENTS, PARTS]);
+    const [seg, parts] = await this.graph.run(
+      bodyPixInput(photo.rgb, g),
+      [1, g.resH, g.resW, 3],
+      [SEGMENTS, PARTS],
+    );
     if (seg.shape[1] !== g.outH || seg.shape[2] !== g.outW || parts.shape[3] !== 24) {
       throw new ParseposeError(
         'BAD_MODEL',

@@ -148,23 +148,32 @@ export function fastGuidedFilter(
   const rs = Math.max(1, Math.round(r / f));
   const { ma, mb } = guidedCoefficients(Is.data, ps.data, w, h, rs, eps);
   const out = new Float32Array(width * height);
+  // per-column source columns and weights, computed once rather than per pixel
+  const cx0 = new Int32Array(width);
+  const cx1 = new Int32Array(width);
+  const cfx = new Float64Array(width);
+  for (let x = 0; x < width; x++) {
+    const u = (x + 0.5) / f - 0.5;
+    cx0[x] = Math.max(0, Math.min(w - 1, Math.floor(u)));
+    cx1[x] = Math.min(w - 1, cx0[x] + 1);
+    cfx[x] = Math.max(0, Math.min(1, u - cx0[x]));
+  }
   for (let y = 0; y < height; y++) {
     const v = (y + 0.5) / f - 0.5;
     const y0 = Math.max(0, Math.min(h - 1, Math.floor(v)));
     const y1 = Math.min(h - 1, y0 + 1);
     const fy = Math.max(0, Math.min(1, v - y0));
-    for (let x = 0; x < width; x++) {
-      const u = (x + 0.5) / f - 0.5;
-      const x0 = Math.max(0, Math.min(w - 1, Math.floor(u)));
-      const x1 = Math.min(w - 1, x0 + 1);
-      const fx = Math.max(0, Math.min(1, u - x0));
-      const i00 = y0 * w + x0;
-      const i01 = y0 * w + x1;
-      const i10 = y1 * w + x0;
-      const i11 = y1 * w + x1;
+    const r0 = y0 * w;
+    const r1 = y1 * w;
+    for (let x = 0, o = y * width; x < width; x++, o++) {
+      const fx = cfx[x];
+      const i00 = r0 + cx0[x];
+      const i01 = r0 + cx1[x];
+      const i10 = r1 + cx0[x];
+      const i11 = r1 + cx1[x];
       const A = (1 - fy) * ((1 - fx) * ma[i00] + fx * ma[i01]) + fy * ((1 - fx) * ma[i10] + fx * ma[i11]);
       const B = (1 - fy) * ((1 - fx) * mb[i00] + fx * mb[i01]) + fy * ((1 - fx) * mb[i10] + fx * mb[i11]);
-      out[y * width + x] = A * I[y * width + x] + B;
+      out[o] = A * I[o] + B;
     }
   }
   return out;

@@ -492,7 +492,8 @@ export async function createDefaultParser(
   if (bodypix && prior) await bodypix.loadBodyPix(prior.path); // fail early on a missing model
   const blazepose: Net = await loadNet(humanModelPath('blazepose-full'));
   const facemesh: Net | undefined = t.faceMesh ? await loadNet(humanModelPath('facemesh')) : undefined;
-  const selfie: Net | undefined = t.selfieBelowCoverage > 0 ? await loadNet(humanModelPath('selfie')) : undefined;
+  const selfie: Net | undefined =
+    t.selfieBelowCoverage > 0 ? await loadNet(humanModelPath('selfie')) : undefined;
   return {
     id: 'default',
     labelSet: 'cihp',
@@ -532,8 +533,31 @@ export async function parseWith(
   const out = new Uint8Array(W * H);
   const probs = options.probabilities ? new Float32Array(CIHP_CLASSES * W * H) : undefined;
   probs?.fill(1, 0, W * H); // background until a person claims the pixel
-  const owner = new Int16Array(W * H).fill(-1);
-  const best = new Float32Array(W * H);
+  // per-pixel owner and its matte value: buffers reused from the previous photo when free
+  const claim = spareClaim && spareClaim.owner.length === W * H ? spareClaim : undefined;
+  spareClaim = undefined;
+  const owner = claim ? claim.owner.fill(-1) : new Int16Array(W * H).fill(-1);
+  const best = claim ? claim.best.fill(0) : new Float32Array(W * H);
+  try {
+    return await parsePeople(blazepose, photo, people, tuning, options, { out, probs, owner, best });
+  } finally {
+    spareClaim = { owner, best };
+  }
+}
+
+/** The owner/matte buffers of the last photo (one per thread), reused when the next has the same size. */
+let spareClaim: { owner: Int16Array; best: Float32Array } | undefined;
+
+async function parsePeople(
+  blazepose: Net,
+  photo: Photo,
+  people: readonly Person[],
+  tuning: DefaultParserTuning,
+  options: { bodyPix?: BodyPixProbabilities; facemesh?: Net; selfie?: Net },
+  buffers: { out: Uint8Array; probs?: Float32Array; owner: Int16Array; best: Float32Array },
+): Promise<ParseResult> {
+  const { width: W, height: H } = photo;
+  const { out, probs, owner, best } = buffers;
   const works: PersonWork[] = [];
   for (const [index, person] of people.entries()) {
     if (person.keypoints.filter((k) => k.score >= MIN_SCORE).length < 2) continue;

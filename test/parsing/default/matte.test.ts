@@ -51,13 +51,37 @@ test('limbCoverage: the fraction of a limb line inside the mask, outside the pho
   const seg = new Float32Array(size * size);
   // the mask covers the top half of the crop (source y < 64)
   for (let j = 0; j < size / 2; j++) for (let i = 0; i < size; i++) seg[j * size + i] = 1;
-  const vertical = [{ points: [{ x: 60, y: 10 }, { x: 60, y: 118 }], radius: 10 }];
+  const vertical = [
+    {
+      points: [
+        { x: 60, y: 10 },
+        { x: 60, y: 118 },
+      ],
+      radius: 10,
+    },
+  ];
   const c = limbCoverage(seg, size, crop, vertical, photo);
   assert.ok(c > 0.4 && c < 0.6, `half the limb covered: ${c}`);
-  const inside = [{ points: [{ x: 20, y: 10 }, { x: 100, y: 40 }], radius: 10 }];
+  const inside = [
+    {
+      points: [
+        { x: 20, y: 10 },
+        { x: 100, y: 40 },
+      ],
+      radius: 10,
+    },
+  ];
   assert.equal(limbCoverage(seg, size, crop, inside, photo), 1);
   // the part of a limb beyond the photo's edge does not count against the mask
-  const leaving = [{ points: [{ x: 60, y: 30 }, { x: 60, y: 230 }], radius: 10 }];
+  const leaving = [
+    {
+      points: [
+        { x: 60, y: 30 },
+        { x: 60, y: 230 },
+      ],
+      radius: 10,
+    },
+  ];
   assert.equal(limbCoverage(seg, size, crop, leaving, { width: 128, height: 60 }), 1);
   assert.equal(limbCoverage(seg, size, crop, [], photo), 1);
 });
@@ -68,7 +92,13 @@ test('mergeNearLimbs takes the second mask only near a limb, fading with distanc
   const crop = { x: 0, y: 0, side: 100 };
   const seg = new Float32Array(size * size); // the first mask misses everything
   const extra = new Float32Array(size * size).fill(0.9);
-  const limb = { points: [{ x: 50, y: 0 }, { x: 50, y: 100 }], radius: 10 };
+  const limb = {
+    points: [
+      { x: 50, y: 0 },
+      { x: 50, y: 100 },
+    ],
+    radius: 10,
+  };
   const out = mergeNearLimbs(seg, extra, size, crop, [limb], 1, 1.5);
   const at = (x: number, y: number): number => out[Math.floor(y / 2) * size + Math.floor(x / 2)];
   assert.ok(Math.abs(at(51, 50) - 0.9) < 1e-6, 'on the limb: the second mask');
