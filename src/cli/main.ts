@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ParseposeError, UsageError, errorMessage } from '../errors.js';
+import { defaultEngine } from '../runtime/net.js';
 import type { CliCommand } from './args.js';
 
 /** Subcommands load lazily so that `parsepose --help` does not start tfjs. */
@@ -39,6 +40,10 @@ async function mainHelp(): Promise<string> {
     lines.push(`  ${name.padEnd(10)} ${summary}`);
   }
   lines.push('', 'Exit codes: 0 all succeeded, 1 some inputs failed (listed), 2 usage error.');
+  lines.push(
+    'Environment: PARSEPOSE_ENGINE=onnx|tfjs runs the npm-shipped models on ONNX Runtime (default, converted',
+    'at load) or on tfjs-wasm; PARSEPOSE_CACHE is where `models pull` keeps downloaded models.',
+  );
   return lines.join('\n');
 }
 
@@ -63,6 +68,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   try {
+    defaultEngine(); // a bad PARSEPOSE_ENGINE is a usage error before any work starts
     return await command.run(rest);
   } catch (err) {
     if (err instanceof UsageError) {

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { expandInputs } from '../image/inputs.js';
+import { defaultEngine, type NetEngine } from '../runtime/net.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import type { PipelineOptions } from './options.js';
 import { WorkerPool } from './pool.js';
@@ -35,6 +36,8 @@ export interface BatchSummary {
   /** Peak resident memory of the process (all workers included), MB. */
   maxRssMB: number;
   workers: number;
+  /** What ran the models (PARSEPOSE_ENGINE). */
+  engine: NetEngine;
   results: Array<
     Pick<PhotoResult, 'id' | 'source' | 'width' | 'height' | 'labelsPresent'> & { people: number }
   >;
@@ -128,6 +131,7 @@ export async function runBatch(options: PipelineOptions, batch: BatchOptions): P
     timings,
     maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
     workers,
+    engine: defaultEngine(),
     results,
   };
   if (files.length || failed.length) {

@@ -1,4 +1,4 @@
-import { ParseposeError } from '../errors.js';
+import { ParseposeError, UsageError } from '../errors.js';
 import { addInferenceTime } from './clock.js';
 import { ort } from './onnx.js';
 import { readTfjsModelFiles, type TfjsModelFiles } from './model-files.js';
@@ -40,6 +40,7 @@ export interface Net {
 export function defaultEngine(): NetEngine {
   const env = process.env.PARSEPOSE_ENGINE;
   if (env === 'tfjs' || env === 'onnx') return env;
+  if (env) throw new UsageError(`PARSEPOSE_ENGINE must be "onnx" or "tfjs", not "${env}"`);
   return 'onnx';
 }
 

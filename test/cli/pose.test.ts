@@ -23,6 +23,35 @@ test('parsepose --help and usage errors exit 2 with a clear message', async () =
   assert.equal(unknown.code, 2);
   const noCmd = await runCli(['nosuch']);
   assert.equal(noCmd.code, 2);
+  const badEngine = await runCli(['pose', 'x.jpg', '-o', '/tmp/x'], { env: { PARSEPOSE_ENGINE: 'gpu' } });
+  assert.equal(badEngine.code, 2);
+  assert.match(badEngine.stderr, /PARSEPOSE_ENGINE must be "onnx" or "tfjs", not "gpu"/);
+});
+
+test('PARSEPOSE_ENGINE=tfjs gives the same people as the default ONNX Runtime engine', async () => {
+  const dir = await tempDir();
+  const runs = [];
+  for (const engine of ['onnx', 'tfjs']) {
+    const r = await runCli(['pose', examplePhoto(1), '-o', join(dir, engine), '--json'], {
+      env: { PARSEPOSE_ENGINE: engine },
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).engine, engine);
+    const [file] = await readdir(join(dir, engine, 'openpose_json'));
+    runs.push(JSON.parse(await readFile(join(dir, engine, 'openpose_json', file), 'utf8')));
+  }
+  const [a, b] = runs as Array<{ people: Array<{ pose_keypoints_2d: number[] }> }>;
+  assert.equal(a.people.length, b.people.length);
+  assert.ok(a.people.length >= 3);
+  // the same keypoints to within a pixel on this 1920x1280 photo: float rounding differs between the
+  // engines and the second crop follows the first pass's keypoints, so sub-pixel differences carry over
+  let worst = 0;
+  a.people.forEach((p, i) =>
+    p.pose_keypoints_2d.forEach((v, k) => {
+      if (k % 3 !== 2) worst = Math.max(worst, Math.abs(v - b.people[i].pose_keypoints_2d[k]));
+    }),
+  );
+  assert.ok(worst < 2, `keypoints differ by up to ${worst} px`);
 });
 
 test('pose on a batch: good photos written, every bad input reported, exit 1; a rerun resumes', async () => {

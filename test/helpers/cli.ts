@@ -9,11 +9,14 @@ export interface CliRun {
 }
 
 /** Runs the CLI from source (tsx) in a child process, like a user would run `parsepose ...`. */
-export function runCli(args: string[], options: { timeoutMs?: number } = {}): Promise<CliRun> {
+export function runCli(
+  args: string[],
+  options: { timeoutMs?: number; env?: Record<string, string> } = {},
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/bin.ts'), ...args], {
       cwd: REPO_ROOT,
-      env: { ...process.env, CI: '1' },
+      env: { ...process.env, CI: '1', ...options.env },
     });
     let stdout = '';
     let stderr = '';
