@@ -4,6 +4,7 @@ import { toBody25 } from '../skeletons.js';
 import { humanModelPath } from '../../runtime/tfjs.js';
 import { loadNet, type Net } from '../../runtime/net.js';
 import { Pyramid, type Crop } from './pyramid.js';
+import { discountImplausibleLimbs } from './limbs.js';
 import {
   boxRegion,
   keypointBox,
@@ -298,7 +299,7 @@ export class TopDownEstimator implements PoseEstimator {
         dropOutOfFrameGuesses(coco, w, h);
         const confident = coco.filter((k) => k.score >= cfg.minKeypointScore).length;
         if (confident < cfg.minKeypoints || c.score < cfg.minPersonScore) continue;
-        const body = toBody25('coco17', coco);
+        const body = toBody25('coco17', discountImplausibleLimbs(coco));
         const person: Person = {
           keypoints: body,
           score: c.score,
