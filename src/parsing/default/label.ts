@@ -67,7 +67,7 @@ export const DEFAULT_LABEL_OPTIONS: LabelOptions = {
   crfWeight: 1.6,
   crfSigma: 9,
   refits: 1,
-  garmentReach: 4,
+  garmentReach: 2.5,
   garmentReachScale: 0.3,
   garmentReachNoise: 0.02,
   faceShadowL: 30,
