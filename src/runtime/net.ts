@@ -8,9 +8,9 @@ import type * as Ort from 'onnxruntime-node';
 /**
  * One way to run the npm-shipped tfjs graph models, whichever engine does it. In Node the models are
  * converted to ONNX at load time (src/runtime/tfjs-onnx.ts) and run by ONNX Runtime's native CPU
- * kernels: 2.5-5x faster than tfjs's wasm backend on this project's models (`npm run bench`). tfjs-wasm
- * stays available (`PARSEPOSE_ENGINE=tfjs`, or where onnxruntime-node cannot load) and gives the same
- * outputs to float rounding (test/runtime/net.test.ts).
+ * kernels: 2-4x faster than tfjs's wasm backend on this project's models (`npm run bench -- engines`).
+ * tfjs-wasm stays available with `PARSEPOSE_ENGINE=tfjs` (e.g. where onnxruntime-node cannot load) and
+ * gives the same outputs to float rounding (test/runtime/net.test.ts).
  */
 export type NetEngine = 'onnx' | 'tfjs';
 
@@ -44,8 +44,10 @@ export function defaultEngine(): NetEngine {
   return 'onnx';
 }
 
-/** Float input for an int32 model input: truncated toward zero, as tf.cast does (a loop: `from` with a
- * mapping callback costs ~10 ms per 256x256x3 crop). */
+/**
+ * Float input for an int32 model input, truncated toward zero as tf.cast does (a plain loop: `from` with a
+ * mapping callback costs ~10 ms per 256x256x3 crop).
+ */
 function toInt32(data: Float32Array | Int32Array): Int32Array {
   if (data instanceof Int32Array) return data;
   const out = new Int32Array(data.length);
