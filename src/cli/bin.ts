@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { main } from './main.js';
+import { exitWithParent, relaunchWithV8Flags } from './relaunch.js';
 
 // `parsepose ... | head` closes stdout early: stop quietly instead of crashing with EPIPE.
 for (const stream of [process.stdout, process.stderr]) {
@@ -9,7 +10,9 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-main(process.argv.slice(2)).then(
+exitWithParent();
+const relaunched = relaunchWithV8Flags();
+(relaunched ?? main(process.argv.slice(2))).then(
   (code) => {
     process.exitCode = code;
   },

@@ -1,6 +1,12 @@
 import type { Grid } from './color.js';
 import { edgeWeights, meanField, type CrfResult } from './crf.js';
-import { chainDistance, ellipseRadius, polygonSignedDistance, type BodyModel } from './geometry.js';
+import {
+  chainDistance,
+  ellipseRadius,
+  polygonSignedDistance,
+  type BodyModel,
+  type Chain,
+} from './geometry.js';
 import { fitGmm, gmmNll, type Gmm } from './gmm.js';
 import { APPEARANCE, APPEARANCE_COUNT, PART, PART_APPEARANCE, PART_COUNT } from './parts.js';
 import { positionCosts } from './zones.js';
@@ -57,6 +63,17 @@ export interface LabelOptions {
   faceShadowL: number;
   /** Same for the arms' zones outside the torso: a limb in deep shadow is told apart by position. */
   armShadowL: number;
+  /** Refit passes also fit a skin model per limb on its own confident cells (limbs lit unlike the face). */
+  limbSkin: boolean;
+  /** Marginal above which a limb cell counts as confidently labelled. */
+  limbSkinConfidence: number;
+  /** Fewest confident cells for a limb's own model. */
+  limbSkinMinCells: number;
+  /**
+   * How much worse (mean negative log-likelihood per cell) the shared skin model must explain a limb's
+   * confident cells than its own seeds before the limb gets its own model.
+   */
+  limbSkinMismatch: number;
 }
 
 export const DEFAULT_LABEL_OPTIONS: LabelOptions = {
@@ -72,10 +89,15 @@ export const DEFAULT_LABEL_OPTIONS: LabelOptions = {
   garmentReachNoise: 0.02,
   faceShadowL: 30,
   armShadowL: 30,
+  limbSkin: true,
+  limbSkinConfidence: 0.8,
+  limbSkinMinCells: 30,
+  limbSkinMismatch: 3,
 };
 
 const COMPONENTS = [5, 3, 3, 4, 4, 3, 3]; // per appearance: bg, skin, hair, upper, lower, shoe, hat
 const MIN_SEEDS = 12;
+const LIMB_COMPONENTS = 2;
 const NOT_SKIN: readonly number[] = [
   APPEARANCE.UPPER,
   APPEARANCE.LOWER,
@@ -293,7 +315,13 @@ export function armShadowTrust(
 }
 
 /** Per cell and appearance: colour cost relative to the best-fitting model, capped. */
-function colourCosts(f: Float32Array, n: number, models: Array<Gmm | undefined>, cap: number): Float32Array {
+function colourCosts(
+  f: Float32Array,
+  n: number,
+  models: Array<Gmm | undefined>,
+  cap: number,
+  best?: Float32Array,
+): Float32Array {
   const out = new Float32Array(n * APPEARANCE_COUNT);
   for (let i = 0; i < n; i++) {
     const o = i * APPEARANCE_COUNT;
@@ -304,6 +332,7 @@ function colourCosts(f: Float32Array, n: number, models: Array<Gmm | undefined>,
       out[o + a] = v;
       if (v < mn) mn = v;
     }
+    if (best) best[i] = mn;
     for (let a = 0; a < APPEARANCE_COUNT; a++) out[o + a] = Math.min(cap, out[o + a] - mn);
   }
   return out;
@@ -420,6 +449,82 @@ function garmentReach(
   return out;
 }
 
+/** A limb's own skin model and the cells of its zone, where it competes with the shared skin model. */
+export interface LimbSkin {
+  part: number;
+  zone: number[];
+  model: Gmm;
+}
+
+/**
+ * Skin models per arm and leg, each fitted on the cells confidently labelled as that limb inside its
+ * zone: one skin model from the face and hands misses a limb lit otherwise (an arm in a blue shadow).
+ * Only a limb whose cells the shared model explains clearly worse than its own seeds gets one: a limb
+ * lit as the face needs none, and a model fitted on it anyway learns the edge and sleeve cells the
+ * labelling already let in and spreads them (the try-on photos' arms grew by 3%).
+ */
+export function limbSkinModels(
+  f: Float32Array,
+  grid: Grid,
+  body: BodyModel,
+  labels: Uint8Array,
+  q: Float32Array,
+  models: ReadonlyArray<Gmm | undefined>,
+  /** the cells the shared skin model was fitted on */
+  skinCells: readonly number[],
+  o: Pick<LabelOptions, 'limbSkinConfidence' | 'limbSkinMinCells' | 'limbSkinMismatch'>,
+): LimbSkin[] {
+  const out: LimbSkin[] = [];
+  const skin = models[APPEARANCE.SKIN];
+  if (!skin || !skinCells.length) return out;
+  const nll = (g: Gmm, c: number): number => gmmNll(g, f[c * 3], f[c * 3 + 1], f[c * 3 + 2]);
+  const cx = (i: number): number => grid.x0 + ((i % grid.width) + 0.5) * grid.step;
+  const cy = (i: number): number => grid.y0 + (Math.floor(i / grid.width) + 0.5) * grid.step;
+  let skinRef: number | undefined;
+  const limbs: Array<[number, Chain | undefined]> = [
+    [PART.ARM_R, body.arms[0]],
+    [PART.ARM_L, body.arms[1]],
+    [PART.LEG_R, body.legs[0]],
+    [PART.LEG_L, body.legs[1]],
+  ];
+  for (const [part, chain] of limbs) {
+    if (!chain) continue;
+    const own: number[] = [];
+    for (let i = 0; i < labels.length; i++) {
+      if (labels[i] !== part || q[i * PART_COUNT + part] <= o.limbSkinConfidence) continue;
+      if (chainDistance(cx(i), cy(i), chain) < chain.radius) own.push(i);
+    }
+    if (own.length < Math.max(MIN_SEEDS, o.limbSkinMinCells)) continue;
+    let skinFit = 0;
+    for (const c of own) skinFit += nll(skin, c);
+    if (skinRef === undefined) {
+      skinRef = 0;
+      for (const c of skinCells) skinRef += nll(skin, c);
+      skinRef /= skinCells.length;
+    }
+    if (skinFit / own.length - skinRef < o.limbSkinMismatch) continue;
+    const model = fit(f, own, LIMB_COMPONENTS);
+    if (!model) continue;
+    // the zone: cells within the limb's radius (scan only its bounding box)
+    const xs = chain.points.map((p) => p.x);
+    const ys = chain.points.map((p) => p.y);
+    const col = (x: number): number => Math.floor((x - grid.x0) / grid.step);
+    const row = (y: number): number => Math.floor((y - grid.y0) / grid.step);
+    const x0 = Math.max(0, col(Math.min(...xs) - chain.radius));
+    const x1 = Math.min(grid.width - 1, col(Math.max(...xs) + chain.radius));
+    const y0 = Math.max(0, row(Math.min(...ys) - chain.radius));
+    const y1 = Math.min(grid.height - 1, row(Math.max(...ys) + chain.radius));
+    const zone: number[] = [];
+    for (let gy = y0; gy <= y1; gy++)
+      for (let gx = x0; gx <= x1; gx++) {
+        const i = gy * grid.width + gx;
+        if (chainDistance(cx(i), cy(i), chain) < chain.radius) zone.push(i);
+      }
+    out.push({ part, zone, model });
+  }
+  return out;
+}
+
 export function labelPerson(input: LabelInput, options: Partial<LabelOptions> = {}): LabelOutput {
   const o = { ...DEFAULT_LABEL_OPTIONS, ...options };
   const { grid, lab, matte } = input;
@@ -491,8 +596,21 @@ export function labelPerson(input: LabelInput, options: Partial<LabelOptions> = 
 
   let result: CrfResult | undefined;
   let unary: Float32Array = new Float32Array(0);
+  const best = new Float32Array(n);
   for (let pass = 0; pass <= o.refits; pass++) {
+    let limbs: LimbSkin[] = [];
     if (result) {
+      if (o.limbSkin)
+        limbs = limbSkinModels(
+          f,
+          grid,
+          input.body,
+          result.labels,
+          result.q,
+          models,
+          seeds[APPEARANCE.SKIN],
+          o,
+        );
       // refit each appearance on the cells confidently labelled with it
       const cells: number[][] = Array.from({ length: APPEARANCE_COUNT }, () => []);
       for (let i = 0; i < n; i++) {
@@ -516,7 +634,19 @@ export function labelPerson(input: LabelInput, options: Partial<LabelOptions> = 
         if (g) models[a] = g;
       }
     }
-    unary = unaryCosts(colourCosts(f, n, models, o.colourCap), pos, matte, n, o, cellTrust);
+    const colour = colourCosts(f, n, models, o.colourCap, best);
+    unary = unaryCosts(colour, pos, matte, n, o, cellTrust);
+    for (const limb of limbs) {
+      // the limb's own skin where it fits better than the shared one (relative to the best model,
+      // so it may go below 0 where it beats every shared model)
+      for (const i of limb.zone) {
+        const own = gmmNll(limb.model, f[i * 3], f[i * 3 + 1], f[i * 3 + 2]) - best[i];
+        const shared = colour[i * APPEARANCE_COUNT + APPEARANCE.SKIN];
+        const c = Math.max(-o.colourCap, Math.min(o.colourCap, own));
+        if (c < shared)
+          unary[i * PART_COUNT + limb.part] += (cellTrust ? cellTrust[i] : 1) * o.colourWeight * (c - shared);
+      }
+    }
     result = meanField(unary, weights, grid.width, grid.height, PART_COUNT);
   }
   return { parts: result!.labels, q: result!.q, models, unary, seeds, reach };

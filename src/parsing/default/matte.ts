@@ -104,6 +104,51 @@ export function sampleBilinear(map: Float32Array, w: number, h: number, u: numbe
   return (1 - fy) * top + fy * bottom;
 }
 
+/**
+ * sampleBilinear at every (us[x], vs[y]) of a grid, row-major: the same arithmetic, with the per-column and
+ * per-row terms computed once (a matte's whole region is resampled per person).
+ */
+export function sampleGrid(
+  map: Float32Array,
+  w: number,
+  h: number,
+  us: ArrayLike<number>,
+  vs: ArrayLike<number>,
+): Float32Array {
+  const nx = us.length;
+  const out = new Float32Array(nx * vs.length);
+  const x0s = new Int32Array(nx);
+  const fxs = new Float64Array(nx);
+  const in0 = new Uint8Array(nx);
+  const in1 = new Uint8Array(nx);
+  for (let x = 0; x < nx; x++) {
+    const x0 = Math.floor(us[x]);
+    x0s[x] = x0;
+    fxs[x] = us[x] - x0;
+    in0[x] = x0 >= 0 && x0 < w ? 1 : 0;
+    in1[x] = x0 + 1 >= 0 && x0 + 1 < w ? 1 : 0;
+  }
+  for (let y = 0; y < vs.length; y++) {
+    const y0 = Math.floor(vs[y]);
+    const fy = vs[y] - y0;
+    const inY0 = y0 >= 0 && y0 < h;
+    const inY1 = y0 + 1 >= 0 && y0 + 1 < h;
+    if (!inY0 && !inY1) continue; // the row stays 0
+    const r0 = y0 * w;
+    const r1 = r0 + w;
+    for (let x = 0, o = y * nx; x < nx; x++, o++) {
+      const fx = fxs[x];
+      const x0 = x0s[x];
+      let top = 0;
+      let bottom = 0;
+      if (inY0) top = (in0[x] ? (1 - fx) * map[r0 + x0] : 0) + (in1[x] ? fx * map[r0 + x0 + 1] : 0);
+      if (inY1) bottom = (in0[x] ? (1 - fx) * map[r1 + x0] : 0) + (in1[x] ? fx * map[r1 + x0 + 1] : 0);
+      out[o] = (1 - fy) * top + fy * bottom;
+    }
+  }
+  return out;
+}
+
 /** Averages a w x h map over f x f blocks (edge blocks partial). */
 export function downsample(
   src: Float32Array,

@@ -9,7 +9,7 @@ import { bodyPixCellCosts } from './prior.js';
 import { runBlazePose, BLAZEPOSE_SIZE, type SquareCrop } from './blazepose.js';
 import { gridLab, type Grid } from './color.js';
 import { bodyModel, ellipseRadius, MIN_SCORE, type BodyModel } from './geometry.js';
-import { fastGuidedFilter, limbCoverage, mergeNearLimbs, sampleBilinear } from './matte.js';
+import { fastGuidedFilter, limbCoverage, mergeNearLimbs, sampleGrid } from './matte.js';
 import { runSelfie } from './selfie.js';
 import { labelPerson, DEFAULT_LABEL_OPTIONS, type LabelOptions, type LabelOutput } from './label.js';
 import { CIHP, PART, PART_COUNT } from './parts.js';
@@ -219,14 +219,9 @@ function personMatte(
   const w = Math.max(0, roi.x1 - roi.x0);
   const h = Math.max(0, roi.y1 - roi.y0);
   if (!w || !h) return { roi: { ...roi, x1: roi.x0, y1: roi.y0 }, matte: new Float32Array(0) };
-  const soft = new Float32Array(w * h);
-  for (let y = 0; y < h; y++) {
-    const v = (roi.y0 + y + 0.5 - crop.y) * k - 0.5;
-    for (let x = 0; x < w; x++) {
-      const u = (roi.x0 + x + 0.5 - crop.x) * k - 0.5;
-      soft[y * w + x] = sampleBilinear(seg, BLAZEPOSE_SIZE, BLAZEPOSE_SIZE, u, v);
-    }
-  }
+  const us = Float64Array.from({ length: w }, (_, x) => (roi.x0 + x + 0.5 - crop.x) * k - 0.5);
+  const vs = Float64Array.from({ length: h }, (_, y) => (roi.y0 + y + 0.5 - crop.y) * k - 0.5);
+  const soft = sampleGrid(seg, BLAZEPOSE_SIZE, BLAZEPOSE_SIZE, us, vs);
   const r = Math.max(2, Math.round(tuning.matteRadius * body.scale));
   const matte = fastGuidedFilter(grayOf(photo, roi), soft, w, h, r, tuning.matteEps, r >= 6 ? 2 : 1);
   for (let i = 0; i < matte.length; i++) matte[i] = matte[i] < 0 ? 0 : matte[i] > 1 ? 1 : matte[i];

@@ -194,3 +194,67 @@ test("withoutTopColours drops lower-garment seeds of the top's colours, unless m
   assert.deepEqual(withoutTopColours(f, lowerCells, upperCells, undefined), lowerCells);
   assert.deepEqual(withoutTopColours(f, lowerCells, upperCells.slice(0, 5), upper), lowerCells);
 });
+
+test('limbSkinModels: a limb lit unlike the face gets its own skin model over its zone', async () => {
+  const { limbSkinModels, DEFAULT_LABEL_OPTIONS } = await import('../../../src/parsing/default/label.js');
+  const { fitGmm, gmmNll } = await import('../../../src/parsing/default/gmm.js');
+  const body = bodyModel(frontalPerson());
+  const grid: Grid = { x0: 120, y0: 20, step: 2, width: 80, height: 180 };
+  const n = grid.width * grid.height;
+  const rand = seededRandom(3);
+  const face = [34, 16, 20]; // features: L already weighted
+  const shaded = [18, -4, 2]; // a forearm in blue shade
+  const centre = (i: number): [number, number] => [
+    grid.x0 + ((i % grid.width) + 0.5) * grid.step,
+    grid.y0 + (Math.floor(i / grid.width) + 0.5) * grid.step,
+  ];
+  const arm = body.arms[1]!;
+  const onArm = (i: number): boolean => chainDistance(...centre(i), arm) < arm.radius * 0.8;
+  const faceCells = Array.from({ length: n }, (_, i) => i).filter(
+    (i) => ellipseRadius(...centre(i), body.face!) < 0.8,
+  );
+  const draw = (armColour: number[]): Float32Array => {
+    const f = new Float32Array(n * 3);
+    for (let i = 0; i < n; i++) {
+      const c = onArm(i) ? armColour : face;
+      for (let k = 0; k < 3; k++) f[i * 3 + k] = c[k] + (rand() - 0.5) * 3;
+    }
+    return f;
+  };
+  const labels = new Uint8Array(n);
+  const q = new Float32Array(n * 13);
+  for (let i = 0; i < n; i++) {
+    labels[i] = onArm(i) ? PART.ARM_L : PART.BG;
+    q[i * 13 + labels[i]] = 1;
+  }
+  const run = (f: Float32Array, lbl = labels) => {
+    const data = new Float32Array(faceCells.flatMap((c) => [f[c * 3], f[c * 3 + 1], f[c * 3 + 2]]));
+    const skin = fitGmm(data, faceCells.length, 2)!;
+    const models = [undefined, skin, undefined, undefined, undefined, undefined, undefined];
+    return { skin, limbs: limbSkinModels(f, grid, body, lbl, q, models, faceCells, DEFAULT_LABEL_OPTIONS) };
+  };
+  // shaded forearm: one model, for the left arm only, over cells near that arm
+  const f = draw(shaded);
+  const { skin, limbs } = run(f);
+  assert.equal(limbs.length, 1);
+  assert.equal(limbs[0].part, PART.ARM_L);
+  assert.ok(limbs[0].zone.length > 20);
+  assert.ok(limbs[0].zone.every((i) => chainDistance(...centre(i), arm) < arm.radius));
+  const armCell = Array.from({ length: n }, (_, i) => i).find(onArm)!;
+  const at = (g: typeof skin, c: number): number => gmmNll(g, f[c * 3], f[c * 3 + 1], f[c * 3 + 2]);
+  assert.ok(at(limbs[0].model, armCell) < at(skin, armCell) - 5, 'the own model explains the shade');
+  // a forearm lit as the face: the shared model suffices
+  assert.equal(run(draw(face)).limbs.length, 0);
+  // too few confident cells: none
+  const few = new Uint8Array(n);
+  let kept = 0;
+  for (let i = 0; i < n; i++) if (labels[i] === PART.ARM_L && kept++ < 10) few[i] = PART.ARM_L;
+  assert.equal(run(f, few).limbs.length, 0);
+});
+
+test('labelPerson: the per-limb skin models leave a person lit evenly unchanged', () => {
+  const input = drawPerson({ skin: SKIN, pants: [32, 8, -40], hem: 265 });
+  const on = labelPerson(input).parts;
+  const off = labelPerson(input, { limbSkin: false }).parts;
+  assert.deepEqual(on, off);
+});

@@ -5,6 +5,7 @@ import {
   fastGuidedFilter,
   guidedFilter,
   sampleBilinear,
+  sampleGrid,
 } from '../../../src/parsing/default/matte.js';
 
 test('boxMean averages over the window clipped at the borders', () => {
@@ -108,4 +109,16 @@ test('mergeNearLimbs takes the second mask only near a limb, fading with distanc
   const full = new Float32Array(size * size).fill(1);
   assert.ok(mergeNearLimbs(full, extra, size, crop, [limb]).every((v) => v === 1));
   assert.equal(seg[0], 0, 'inputs untouched');
+});
+
+test('sampleGrid is sampleBilinear at every grid point, inside, across and outside the map', () => {
+  const w = 7;
+  const h = 5;
+  const map = Float32Array.from({ length: w * h }, (_, i) => Math.sin(i * 1.7) + 1);
+  const us = [-2.5, -1, -0.4, 0, 0.3, 2.75, 5.9, 6, 6.5, 8];
+  const vs = [-3, -0.6, 0, 1.25, 3.999, 4, 4.5, 7];
+  const grid = sampleGrid(map, w, h, us, vs);
+  vs.forEach((v, y) =>
+    us.forEach((u, x) => assert.equal(grid[y * us.length + x], Math.fround(sampleBilinear(map, w, h, u, v)))),
+  );
 });
