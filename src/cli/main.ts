@@ -42,7 +42,8 @@ async function mainHelp(): Promise<string> {
   lines.push('', 'Exit codes: 0 all succeeded, 1 some inputs failed (listed), 2 usage error.');
   lines.push(
     'Environment: PARSEPOSE_ENGINE=onnx|tfjs runs the npm-shipped models on ONNX Runtime (default, converted',
-    'at load) or on tfjs-wasm; PARSEPOSE_CACHE is where `models pull` keeps downloaded models.',
+    'at load) or on tfjs-wasm; PARSEPOSE_CACHE is where `models pull` keeps downloaded models;',
+    'PARSEPOSE_RELAUNCH=0 keeps pose/parse/run/dataset/agnostic/serve from relaunching with --single-threaded.',
   );
   return lines.join('\n');
 }
