@@ -24,6 +24,8 @@ const HEAVY = new Set(['pose', 'parse', 'run', 'dataset', 'agnostic', 'serve']);
  */
 export function relaunchWithV8Flags(): Promise<number> | undefined {
   if (process.env[ENV] === '0' || V8_FLAGS.every((f) => process.execArgv.includes(f))) return undefined;
+  // a debugger attached to this process would not follow the relaunch
+  if (process.execArgv.some((a) => a.startsWith('--inspect'))) return undefined;
   // only the commands that run models gain from it; --help, models, eval start as they are
   if (!HEAVY.has(process.argv[2] ?? '') || process.argv.includes('--help') || process.argv.includes('-h'))
     return undefined;
