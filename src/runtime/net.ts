@@ -1,9 +1,7 @@
 import { ParseposeError, UsageError } from '../errors.js';
-import { addInferenceTime } from './clock.js';
-import { ort } from './onnx.js';
+import { createOnnxSession, ort, runOnnxSession } from './onnx.js';
 import { readTfjsModelFiles, type TfjsModelFiles } from './model-files.js';
 import { checkWeightsSize, convertTfjsGraphOrThrow, type ConvertedModel } from './tfjs-onnx.js';
-import type * as Ort from 'onnxruntime-node';
 
 /**
  * One way to run the npm-shipped tfjs graph models, whichever engine does it. In Node the models are
@@ -58,15 +56,8 @@ function toInt32(data: Float32Array | Int32Array): Int32Array {
 async function loadOnnxNet(path: string, files: TfjsModelFiles): Promise<Net> {
   const converted: ConvertedModel = convertTfjsGraphOrThrow(files.json, files.weights, path);
   const o = await ort();
-  const session = await o.InferenceSession.create(converted.bytes, {
-    intraOpNumThreads: 1, // one worker per core: the pool parallelises
-    interOpNumThreads: 1,
-    graphOptimizationLevel: 'all',
-    executionProviders: ['cpu'],
-    logSeverityLevel: 3,
-    // without the arena: ~90 MB less per worker for about the same speed (measured with `run -w 1`)
-    enableCpuMemArena: false,
-  });
+  // without the arena: ~90 MB less per worker for about the same speed (measured with `run -w 1`)
+  const session = await createOnnxSession(converted.bytes, path, { memoryArena: false, quiet: true });
   if (converted.inputs.length !== 1)
     throw new ParseposeError(
       'BAD_MODEL',
@@ -98,15 +89,7 @@ async function loadOnnxNet(path: string, files: TfjsModelFiles): Promise<Net> {
       const feed = {
         [input.name]: new o.Tensor(input.dtype === 'int32' ? 'int32' : 'float32', typed, [...shape]),
       };
-      const start = performance.now();
-      let res: Record<string, Ort.Tensor>;
-      try {
-        res = await session.run(feed, names);
-      } catch (err) {
-        throw new ParseposeError('BAD_MODEL', `inference failed (${String(err).split('\n')[0]})`, path);
-      } finally {
-        addInferenceTime(performance.now() - start);
-      }
+      const res = await runOnnxSession(session, feed, names, path);
       return names.map((n) => {
         const t = res[n];
         const d = t.data;

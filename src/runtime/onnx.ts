@@ -11,6 +11,10 @@ export interface OnnxSessionOptions {
   /** Intra-op threads; 1 per worker keeps the pool's workers from fighting over cores. */
   threads?: number;
   graphOptimization?: 'disabled' | 'basic' | 'extended' | 'all';
+  /** ONNX Runtime's CPU memory arena (default on); off saves memory when many sessions live in a worker. */
+  memoryArena?: boolean;
+  /** Errors only in ONNX Runtime's log (our converted models make it list initializers it folded away). */
+  quiet?: boolean;
 }
 
 export interface OnnxTensorInfo {
@@ -72,7 +76,7 @@ function describe(meta: readonly unknown[] | undefined, names: readonly string[]
 
 /** Loads (or returns the cached) session for an .onnx file. */
 export function loadOnnxModel(path: string, options: OnnxSessionOptions = {}): Promise<OnnxModel> {
-  const key = `${path}|${options.threads ?? 1}|${options.graphOptimization ?? 'all'}`;
+  const key = `${path}|${options.threads ?? 1}|${options.graphOptimization ?? 'all'}|${options.memoryArena ?? true}|${options.quiet ?? false}`;
   let p = cache.get(key);
   if (!p) {
     p = createOnnxModel(path, options);
@@ -111,6 +115,55 @@ function toFloat32(data: unknown): Float32Array {
   throw new Error('output is not a numeric tensor');
 }
 
+/**
+ * An ONNX Runtime CPU session from a file or from model bytes (`source` names it in errors): one worker,
+ * one thread each, every graph optimisation unless asked otherwise.
+ */
+export async function createOnnxSession(
+  model: string | Uint8Array,
+  source: string,
+  options: OnnxSessionOptions = {},
+): Promise<Ort.InferenceSession> {
+  const o = await ort();
+  try {
+    // the overloads take a path or bytes: one call per kind keeps the types exact
+    const sessionOptions: Ort.InferenceSession.SessionOptions = {
+      intraOpNumThreads: options.threads ?? 1,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: options.graphOptimization ?? 'all',
+      executionProviders: ['cpu'],
+      ...(options.quiet ? { logSeverityLevel: 3 as const } : {}),
+      enableCpuMemArena: options.memoryArena ?? true,
+    };
+    return typeof model === 'string'
+      ? await o.InferenceSession.create(model, sessionOptions)
+      : await o.InferenceSession.create(model, sessionOptions);
+  } catch (err) {
+    throw new ParseposeError(
+      'BAD_MODEL',
+      `not a loadable ONNX model (${String(err).split('\n')[0]})`,
+      source,
+    );
+  }
+}
+
+/** Runs a session (only `fetches` when given), its time counted as inference; failures are BAD_MODEL. */
+export async function runOnnxSession(
+  session: Ort.InferenceSession,
+  feeds: Record<string, Ort.Tensor>,
+  fetches: readonly string[] | undefined,
+  source: string,
+): Promise<Record<string, Ort.Tensor>> {
+  const start = performance.now();
+  try {
+    return fetches ? await session.run(feeds, [...fetches]) : await session.run(feeds);
+  } catch (err) {
+    throw new ParseposeError('BAD_MODEL', `inference failed (${String(err).split('\n')[0]})`, source);
+  } finally {
+    addInferenceTime(performance.now() - start);
+  }
+}
+
 async function createOnnxModel(path: string, options: OnnxSessionOptions): Promise<OnnxModel> {
   try {
     await stat(path);
@@ -118,17 +171,7 @@ async function createOnnxModel(path: string, options: OnnxSessionOptions): Promi
     throw new ParseposeError('MODEL_MISSING', 'ONNX model file not found', path);
   }
   const o = await ort();
-  let session: Ort.InferenceSession;
-  try {
-    session = await o.InferenceSession.create(path, {
-      intraOpNumThreads: options.threads ?? 1,
-      interOpNumThreads: 1,
-      graphOptimizationLevel: options.graphOptimization ?? 'all',
-      executionProviders: ['cpu'],
-    });
-  } catch (err) {
-    throw new ParseposeError('BAD_MODEL', `not a loadable ONNX model (${String(err).split('\n')[0]})`, path);
-  }
+  const session = await createOnnxSession(path, path, options);
   const s = session as Ort.InferenceSession & {
     inputMetadata?: readonly unknown[];
     outputMetadata?: readonly unknown[];
@@ -148,14 +191,7 @@ async function createOnnxModel(path: string, options: OnnxSessionOptions): Promi
       }
       t[name] = new o.Tensor(tensorType(v.data), v.data, v.dims);
     }
-    const start = performance.now();
-    try {
-      return await session.run(t);
-    } catch (err) {
-      throw new ParseposeError('BAD_MODEL', `inference failed (${String(err).split('\n')[0]})`, path);
-    } finally {
-      addInferenceTime(performance.now() - start);
-    }
+    return runOnnxSession(session, t, undefined, path);
   }
 
   return {
