@@ -110,6 +110,27 @@ export function pascalSegments(kps: readonly Keypoint[]): {
   };
 }
 
+/** CIHP classes Pascal splits by the skeleton: arm skin and gloves, leg skin, pants and skirts (socks go to
+ * the lower leg), and garments that may cover a limb. */
+const ARM_CLASSES: readonly number[] = [14, 15, 3];
+const LEG_CLASSES: readonly number[] = [16, 17, 9];
+const SOCKS = 8;
+const GARMENT_CLASSES: readonly number[] = [5, 7, 6, 12, 10];
+
+/** Label of the segment nearest to (x, y) (the first of equally near ones); -1 without segments. */
+function nearestLabel(x: number, y: number, segments: readonly Segment[]): number {
+  let best = Infinity;
+  let label = -1;
+  for (const s of segments) {
+    const d = pointSegmentDistance2(x, y, s);
+    if (d < best) {
+      best = d;
+      label = s.label;
+    }
+  }
+  return label;
+}
+
 /**
  * Re-labels limb and garment pixels of a Pascal map by the nearest skeleton segment: arm skin and gloves
  * to upper/lower arm, leg skin, trousers and skirts to upper/lower leg, tops/coats/dresses to the torso
@@ -126,33 +147,20 @@ export function splitPascalLimbs(
   const arms = segs.flatMap((s) => s.arms);
   const legs = segs.flatMap((s) => s.legs);
   const torso = segs.flatMap((s) => s.torso);
-  const nearest = (x: number, y: number, groups: Segment[][]): number => {
-    let best = Infinity;
-    let label = -1;
-    for (const g of groups) {
-      for (const s of g) {
-        const d = pointSegmentDistance2(x, y, s);
-        if (d < best) {
-          best = d;
-          label = s.label;
-        }
-      }
-    }
-    return label;
-  };
+  const all = [...torso, ...arms, ...legs];
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
       const c = cihp[i];
-      let groups: Segment[][] | undefined;
-      if (c === 14 || c === 15 || c === 3) groups = [arms];
-      else if (c === 16 || c === 17 || c === 9 || c === 8) groups = [legs];
-      else if (c === 5 || c === 7 || c === 6 || c === 12 || c === 10) groups = [torso, arms, legs];
-      if (!groups) continue;
-      const label = nearest(x + 0.5, y + 0.5, groups);
+      let group: Segment[] | undefined;
+      if (ARM_CLASSES.includes(c)) group = arms;
+      else if (LEG_CLASSES.includes(c) || c === SOCKS) group = legs;
+      else if (GARMENT_CLASSES.includes(c)) group = all;
+      if (!group) continue;
+      const label = nearestLabel(x + 0.5, y + 0.5, group);
       if (label < 0) continue;
       // socks are on the lower leg whatever the nearest bone says
-      pascal[i] = c === 8 ? P_LOWER_LEG : label;
+      pascal[i] = c === SOCKS ? P_LOWER_LEG : label;
     }
   }
 }
@@ -189,29 +197,14 @@ export function convertProbabilities(
   const arms = segs.flatMap((s) => s.arms);
   const legs = segs.flatMap((s) => s.legs);
   const all = [...segs.flatMap((s) => s.torso), ...arms, ...legs];
-  const nearest = (x: number, y: number, group: Segment[]): number => {
-    let best = Infinity;
-    let label = -1;
-    for (const s of group) {
-      const d = pointSegmentDistance2(x, y, s);
-      if (d < best) {
-        best = d;
-        label = s.label;
-      }
-    }
-    return label;
-  };
-  const ARM = [14, 15, 3];
-  const LEG = [16, 17, 9];
-  const GARMENT = [5, 7, 6, 12, 10];
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
-      const moves: Array<[number[], number]> = [
-        [ARM, arms.length ? nearest(x + 0.5, y + 0.5, arms) : -1],
-        [LEG, legs.length ? nearest(x + 0.5, y + 0.5, legs) : -1],
-        [GARMENT, all.length ? nearest(x + 0.5, y + 0.5, all) : -1],
-        [[8], P_LOWER_LEG],
+      const moves: Array<[readonly number[], number]> = [
+        [ARM_CLASSES, nearestLabel(x + 0.5, y + 0.5, arms)],
+        [LEG_CLASSES, nearestLabel(x + 0.5, y + 0.5, legs)],
+        [GARMENT_CLASSES, nearestLabel(x + 0.5, y + 0.5, all)],
+        [[SOCKS], P_LOWER_LEG],
       ];
       for (const [classes, label] of moves) {
         if (label < 0) continue;
