@@ -525,6 +525,24 @@ export function limbSkinModels(
   return out;
 }
 
+/**
+ * `cells` without those in the zones of `limbs` whose part is one of `parts`; all are kept when fewer
+ * than a third (or too few to fit a model) would remain.
+ */
+export function outsideLimbZones(
+  cells: number[],
+  limbs: readonly LimbSkin[],
+  parts: readonly number[],
+  n: number,
+): number[] {
+  const zones = limbs.filter((l) => parts.includes(l.part));
+  if (!zones.length) return cells;
+  const inZone = new Uint8Array(n);
+  for (const l of zones) for (const i of l.zone) inZone[i] = 1;
+  const kept = cells.filter((i) => !inZone[i]);
+  return kept.length >= Math.max(MIN_SEEDS, cells.length / 3) ? kept : cells;
+}
+
 export function labelPerson(input: LabelInput, options: Partial<LabelOptions> = {}): LabelOutput {
   const o = { ...DEFAULT_LABEL_OPTIONS, ...options };
   const { grid, lab, matte } = input;
@@ -627,6 +645,9 @@ export function labelPerson(input: LabelInput, options: Partial<LabelOptions> = 
       for (let a = 0; a < APPEARANCE_COUNT; a++) {
         if (a === APPEARANCE.SKIN) continue;
         let own = NOT_SKIN.includes(a) ? withoutSkin(f, cells[a], seedSkin, skinTh, isGarment(a)) : cells[a];
+        // an arm lit unlike the face (it got its own skin model) was partly taken for the top in the
+        // first pass: its zone stays out of the top's refit, else the top learns that tinted skin
+        if (a === APPEARANCE.UPPER) own = outsideLimbZones(own, limbs, [PART.ARM_R, PART.ARM_L], n);
         // the top is refitted first (its index is lower): the lower garment leaves out its colours
         if (a === APPEARANCE.LOWER)
           own = withoutTopColours(f, own, cells[APPEARANCE.UPPER], models[APPEARANCE.UPPER]);

@@ -258,3 +258,24 @@ test('labelPerson: the per-limb skin models leave a person lit evenly unchanged'
   const off = labelPerson(input, { limbSkin: false }).parts;
   assert.deepEqual(on, off);
 });
+
+test('outsideLimbZones: an arm with its own skin model keeps its zone out of the top refit', async () => {
+  const { outsideLimbZones } = await import('../../../src/parsing/default/label.js');
+  const { fitGmm } = await import('../../../src/parsing/default/gmm.js');
+  const model = fitGmm(Float32Array.of(1, 2, 3, 2, 3, 4, 3, 4, 5), 3, 1)!;
+  const n = 100;
+  const top = Array.from({ length: 60 }, (_, i) => i);
+  const armZone = Array.from({ length: 20 }, (_, i) => 40 + i);
+  const legZone = Array.from({ length: 20 }, (_, i) => i);
+  const limbs = [
+    { part: PART.ARM_L, zone: armZone, model },
+    { part: PART.LEG_L, zone: legZone, model },
+  ];
+  // the arm's zone goes; the leg's is not asked for and stays
+  assert.deepEqual(outsideLimbZones(top, limbs, [PART.ARM_R, PART.ARM_L], n), top.slice(0, 40));
+  // no arm with its own model: unchanged
+  assert.deepEqual(outsideLimbZones(top, limbs.slice(1), [PART.ARM_R, PART.ARM_L], n), top);
+  // the zone covering most of the top's cells: kept whole (a model needs its samples)
+  const wide = [{ part: PART.ARM_R, zone: Array.from({ length: 50 }, (_, i) => i), model }];
+  assert.deepEqual(outsideLimbZones(top, wide, [PART.ARM_R], n), top);
+});
