@@ -9,7 +9,7 @@ import {
 } from './geometry.js';
 import { fitGmm, gmmNll, type Gmm } from './gmm.js';
 import { APPEARANCE, APPEARANCE_COUNT, PART, PART_APPEARANCE, PART_COUNT } from './parts.js';
-import { positionCosts } from './zones.js';
+import { coveredFromAbove, positionCosts } from './zones.js';
 import { geodesicDistance } from './geodesic.js';
 
 /**
@@ -74,6 +74,14 @@ export interface LabelOptions {
    * confident cells than its own seeds before the limb gets its own model.
    */
   limbSkinMismatch: number;
+  /**
+   * Refit passes: cost added to neck skin on cells the upper garment covers from above (see
+   * coveredFromAbove; 0: off), and to the face and limbs there outside their own zones.
+   */
+  coveredNeckCost: number;
+  /** How far up (body-scale units) the skin above such a cell may run, and the garment's least extent. */
+  coveredNeckReach: number;
+  coveredNeckRun: number;
 }
 
 export const DEFAULT_LABEL_OPTIONS: LabelOptions = {
@@ -93,6 +101,9 @@ export const DEFAULT_LABEL_OPTIONS: LabelOptions = {
   limbSkinConfidence: 0.8,
   limbSkinMinCells: 30,
   limbSkinMismatch: 3,
+  coveredNeckCost: 20,
+  coveredNeckReach: 0.3,
+  coveredNeckRun: 0.03,
 };
 
 const COMPONENTS = [5, 3, 3, 4, 4, 3, 3]; // per appearance: bg, skin, hair, upper, lower, shoe, hat
@@ -406,6 +417,8 @@ export function withoutTopColours(
   return withoutSkin(f, lowerCells, upper, skinThreshold(f, upperCells, upper), true);
 }
 
+const COVER_LIMBS: readonly number[] = [PART.FACE, PART.ARM_R, PART.ARM_L, PART.LEG_R, PART.LEG_L];
+
 const isGarment = (a: number): boolean => a === APPEARANCE.UPPER || a === APPEARANCE.LOWER;
 
 /**
@@ -666,6 +679,30 @@ export function labelPerson(input: LabelInput, options: Partial<LabelOptions> = 
         const c = Math.max(-o.colourCap, Math.min(o.colourCap, own));
         if (c < shared)
           unary[i * PART_COUNT + limb.part] += (cellTrust ? cellTrust[i] : 1) * o.colourWeight * (c - shared);
+      }
+    }
+    if (result && o.coveredNeckCost > 0) {
+      // the garment: labelled so last pass, and of its colour rather than hair's or skin's (blonde hair
+      // over a white top may have been labelled top)
+      const garment = new Uint8Array(n);
+      for (let i = 0; i < n; i++) {
+        if (result.labels[i] !== PART.UPPER) continue;
+        const c = i * APPEARANCE_COUNT;
+        const up = colour[c + APPEARANCE.UPPER];
+        garment[i] = up < colour[c + APPEARANCE.HAIR] && up < colour[c + APPEARANCE.SKIN] ? 1 : 0;
+      }
+      // neck skin only (extending this to limb cells outside their zones cost the arms more than it won)
+      const start = Uint8Array.from(result.labels, (p) => (p === PART.NECK ? 1 : 0));
+      const covered = coveredFromAbove(input.body, grid, result.labels, start, garment, {
+        reach: o.coveredNeckReach,
+        minRun: o.coveredNeckRun,
+      });
+      for (let i = 0; i < n; i++) {
+        if (!covered[i]) continue;
+        const u = i * PART_COUNT;
+        unary[u + PART.NECK] += o.coveredNeckCost;
+        // not skin of another part either, unless inside that part's own zone (an arm across the top)
+        for (const limb of COVER_LIMBS) if (pos[u + limb] > 0) unary[u + limb] += o.coveredNeckCost;
       }
     }
     result = meanField(unary, weights, grid.width, grid.height, PART_COUNT);

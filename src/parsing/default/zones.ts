@@ -175,3 +175,70 @@ export function positionCosts(
   }
   return out;
 }
+
+/** Parts of bare skin (the walk in coveredFromAbove runs through them to the garment). */
+const SKIN_PARTS: readonly number[] = [PART.FACE, PART.NECK, PART.ARM_R, PART.ARM_L, PART.LEG_R, PART.LEG_L];
+
+/**
+ * Skin the upper garment covers from above: of the `start` cells, those whose path up (away from the
+ * shoulder line, towards the head) runs through skin into garment cells, at least `minRun` body-scale
+ * units of them (cells labelled top but not of its colour are passed, not counted), within `reach`. A
+ * neckline opens upwards into the neck and the chin; skin-coloured cells with the garment's shoulder
+ * above them are the garment in warm light (sun on a white shirt), not skin showing through it.
+ * Returns n flags (1: covered).
+ */
+export function coveredFromAbove(
+  body: BodyModel,
+  grid: Grid,
+  labels: Uint8Array,
+  /** n flags: cells that may be covered (skin cells where the caller doubts the skin) */
+  start: Uint8Array,
+  /** n flags: cells that count as the garment (labelled top, and of its colour) */
+  garment: Uint8Array,
+  o: { reach: number; minRun: number },
+): Uint8Array {
+  const n = grid.width * grid.height;
+  const out = new Uint8Array(n);
+  const S = body.scale;
+  // up: perpendicular to the shoulder line (a garment hangs from it), towards the head; else image up
+  let ux = 0;
+  let uy = -1;
+  if (body.torso.length >= 2) {
+    const [a, b] = body.torso;
+    const len = Math.hypot(b.x - a.x, b.y - a.y);
+    if (len > 1) {
+      ux = (b.y - a.y) / len;
+      uy = -(b.x - a.x) / len;
+      if (uy > 0) {
+        ux = -ux;
+        uy = -uy;
+      }
+    }
+  }
+  const at = (x: number, y: number): number => {
+    const gx = Math.floor((x - grid.x0) / grid.step);
+    const gy = Math.floor((y - grid.y0) / grid.step);
+    return gx < 0 || gy < 0 || gx >= grid.width || gy >= grid.height ? -1 : gy * grid.width + gx;
+  };
+  const maxSteps = Math.ceil((o.reach * S) / grid.step);
+  const runCells = Math.max(1, Math.round((o.minRun * S) / grid.step));
+  for (let i = 0; i < n; i++) {
+    if (!start[i]) continue;
+    const x0 = grid.x0 + ((i % grid.width) + 0.5) * grid.step;
+    const y0 = grid.y0 + (Math.floor(i / grid.width) + 0.5) * grid.step;
+    let run = 0;
+    let entered = false;
+    for (let k = 1; k <= maxSteps; k++) {
+      const j = at(x0 + ux * k * grid.step, y0 + uy * k * grid.step);
+      if (j < 0) break;
+      if (!entered && SKIN_PARTS.includes(labels[j])) continue;
+      if (labels[j] !== PART.UPPER) break;
+      entered = true;
+      if (garment[j] && ++run >= runCells) {
+        out[i] = 1;
+        break;
+      }
+    }
+  }
+  return out;
+}

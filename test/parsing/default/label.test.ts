@@ -279,3 +279,20 @@ test('outsideLimbZones: an arm with its own skin model keeps its zone out of the
   const wide = [{ part: PART.ARM_R, zone: Array.from({ length: 50 }, (_, i) => i), model }];
   assert.deepEqual(outsideLimbZones(top, wide, [PART.ARM_R], n), top);
 });
+
+test('labelPerson: a skin-coloured patch on the top under its shoulder stays top; the neck stays neck', () => {
+  const input = drawPerson({ skin: SKIN, pants: [32, 8, -40], hem: 400 });
+  const { grid, lab } = input;
+  const cell = (x: number, y: number): number =>
+    Math.floor((y - grid.y0) / grid.step) * grid.width + Math.floor((x - grid.x0) / grid.step);
+  // sun on the shirt left of the neck: skin's colour, with the shirt's shoulder above it
+  for (let y = 124; y < 146; y += grid.step)
+    for (let x = 187; x < 196; x += grid.step)
+      lab.set([SKIN[0] + 2, SKIN[1] - 2, SKIN[2] + 2], cell(x, y) * 3);
+  const off = labelPerson(input, { coveredNeckCost: 0 }).parts;
+  const on = labelPerson(input).parts;
+  assert.equal(off[cell(191, 132)], PART.NECK, 'without the rule the patch is taken for skin');
+  assert.equal(on[cell(191, 132)], PART.UPPER, 'patch');
+  assert.equal(on[cell(200, 100)], PART.NECK, 'neck');
+  assert.equal(on[cell(200, 160)], PART.UPPER, 'chest');
+});

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bodyModel } from '../../../src/parsing/default/geometry.js';
-import { liftedFootCost, positionCosts } from '../../../src/parsing/default/zones.js';
+import { coveredFromAbove, liftedFootCost, positionCosts } from '../../../src/parsing/default/zones.js';
 import { PART, PART_COUNT } from '../../../src/parsing/default/parts.js';
 import { frontalPerson } from './fixtures.js';
 
@@ -73,4 +73,42 @@ test('past a measured face oval the face cost grows per face radius, not per bod
   const below = f.ry * 1.33;
   assert.ok(faceCost(measured, 0, below) > faceCost(guessed, 0, below) + 5);
   assert.ok(faceCost(measured, 0, below) < faceCost(measured, 0, f.ry * 1.6));
+});
+
+test('coveredFromAbove: skin under the garment is covered; a neckline opening up to the neck is not', () => {
+  const body = bodyModel(frontalPerson());
+  const grid = { x0: 120, y0: 20, step: 2, width: 80, height: 120 };
+  const n = grid.width * grid.height;
+  const labels = new Uint8Array(n);
+  const cell = (x: number, y: number): number =>
+    Math.floor((y - grid.y0) / grid.step) * grid.width + Math.floor((x - grid.x0) / grid.step);
+  for (let i = 0; i < n; i++) {
+    const x = grid.x0 + ((i % grid.width) + 0.5) * grid.step;
+    const y = grid.y0 + (Math.floor(i / grid.width) + 0.5) * grid.step;
+    if (y < 90 && Math.abs(x - 200) < 16) labels[i] = PART.FACE;
+    else if (y < 112 && Math.abs(x - 200) < 8)
+      labels[i] = PART.NECK; // the neck
+    else if (y >= 104 && y < 230 && x > 165 && x < 235) {
+      // the top, with a V-neck under the neck and a skin-coloured patch left of it
+      const inV = y < 135 && Math.abs(x - 200) < (135 - y) / 2;
+      const patch = x > 172 && x < 186 && y > 122 && y < 140;
+      labels[i] = inV || patch ? PART.NECK : PART.UPPER;
+    }
+  }
+  const garment = Uint8Array.from(labels, (p) => (p === PART.UPPER ? 1 : 0));
+  const o = { reach: 0.3, minRun: 0.03 };
+  const start = Uint8Array.from(labels, (p) => (p === PART.NECK ? 1 : 0));
+  const covered = coveredFromAbove(body, grid, labels, start, garment, o);
+  assert.equal(covered[cell(179, 130)], 1, 'patch under the shoulder');
+  assert.equal(covered[cell(175, 138)], 1, 'bottom of the patch');
+  assert.equal(covered[cell(200, 125)], 0, 'V-neck');
+  assert.equal(covered[cell(200, 100)], 0, 'neck');
+  // only start cells are flagged
+  for (let i = 0; i < n; i++) if (covered[i]) assert.equal(start[i], 1);
+  // the same top-coloured labels that are not of the garment's colour (blonde hair labelled top) cover nothing
+  const none = coveredFromAbove(body, grid, labels, start, new Uint8Array(n), o);
+  assert.equal(none[cell(179, 130)], 0);
+  // a thinner garment above than `minRun` covers nothing either
+  const thick = coveredFromAbove(body, grid, labels, start, garment, { reach: 0.3, minRun: 0.5 });
+  assert.equal(thick[cell(179, 130)], 0);
 });
