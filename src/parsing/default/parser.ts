@@ -24,6 +24,7 @@ import {
   swapBody25Sides,
 } from './facing.js';
 import {
+  cleanDetachedTop,
   cleanHair,
   decideGarments,
   dropSmallLegs,
@@ -301,6 +302,7 @@ function labelOne(
   const res = labelPerson({ grid, lab, matte: cellMatte, body, prior }, labelOptions);
   const parts = res.parts;
   cleanHair(parts, res.q, grid, body);
+  cleanDetachedTop(parts, res.q, grid, body);
   dropSmallLegs(parts, res.q, grid, Math.round(((0.12 * body.scale) / step) ** 2));
   removeSpecks(parts, grid, Math.max(4, Math.round(n * 0.0015)));
   const features = new Float32Array(lab.length);

@@ -1,6 +1,6 @@
 import type { Grid } from './color.js';
 import { labelComponents, mergeComponents } from './components.js';
-import type { BodyModel, Chain } from './geometry.js';
+import { chainDistance, polygonSignedDistance, type BodyModel, type Chain } from './geometry.js';
 import { gmmNll, type Gmm } from './gmm.js';
 import { APPEARANCE, CIHP, PART, PART_COUNT, PART_TO_CIHP } from './parts.js';
 
@@ -44,6 +44,39 @@ export function cleanHair(parts: Uint8Array, q: Float32Array, grid: Grid, body: 
     const c = comps.ids[i];
     if (c >= 0 && !touches[c]) {
       parts[i] = bestOther(q, i, [PART.HAIR, PART.HAT]);
+      changed++;
+    }
+  }
+  return changed;
+}
+
+/**
+ * Top blobs that reach neither the torso nor an arm become their next-best part: a top hangs from the
+ * shoulders, so a detached patch of its colour (a lit hair edge, a shirt-coloured wall beside the head) is
+ * not it. Off without a torso (the zone is unknown).
+ */
+export function cleanDetachedTop(parts: Uint8Array, q: Float32Array, grid: Grid, body: BodyModel): number {
+  if (body.torso.length < 4) return 0;
+  const comps = labelComponents(parts, grid.width, grid.height, (l) => l === PART.UPPER);
+  const reaches = new Uint8Array(comps.count);
+  const arms = body.arms.filter((a): a is Chain => !!a);
+  const margin = 0.12 * body.scale;
+  for (let i = 0; i < parts.length; i++) {
+    const c = comps.ids[i];
+    if (c < 0 || reaches[c]) continue;
+    const x = grid.x0 + ((i % grid.width) + 0.5) * grid.step;
+    const y = grid.y0 + (Math.floor(i / grid.width) + 0.5) * grid.step;
+    if (
+      polygonSignedDistance(x, y, body.torso) < margin ||
+      arms.some((a) => chainDistance(x, y, a) < a.radius)
+    )
+      reaches[c] = 1;
+  }
+  let changed = 0;
+  for (let i = 0; i < parts.length; i++) {
+    const c = comps.ids[i];
+    if (c >= 0 && !reaches[c]) {
+      parts[i] = bestOther(q, i, [PART.UPPER]);
       changed++;
     }
   }

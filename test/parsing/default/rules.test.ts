@@ -1,7 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bodyModel } from '../../../src/parsing/default/geometry.js';
-import { chainXAt, coversBetweenLegs, legsCross, partsToCihp } from '../../../src/parsing/default/rules.js';
+import {
+  chainXAt,
+  cleanDetachedTop,
+  coversBetweenLegs,
+  legsCross,
+  partsToCihp,
+} from '../../../src/parsing/default/rules.js';
 import { CIHP, PART } from '../../../src/parsing/default/parts.js';
 import { frontalPerson } from './fixtures.js';
 
@@ -94,4 +100,36 @@ test('crossed legs give no skirt decision: no gap between them whatever the garm
     coversBetweenLegs(lowerGarment(300, true), grid, crossed, (p) => p === PART.LOWER),
     undefined,
   );
+});
+
+test('cleanDetachedTop: a top blob beside the head becomes its next-best part; the shirt and sleeves stay', () => {
+  const body = bodyModel(frontalPerson());
+  const n = grid.width * grid.height;
+  const parts = new Uint8Array(n);
+  const q = new Float32Array(n * 13);
+  const cell = (x: number, y: number): number => Math.floor(y / 2) * grid.width + Math.floor((x - 100) / 2);
+  const paint = (x0: number, x1: number, y0: number, y1: number, part: number, second: number): void => {
+    for (let y = y0; y < y1; y += 2)
+      for (let x = x0; x < x1; x += 2) {
+        const i = cell(x, y);
+        parts[i] = part;
+        q.fill(0, i * 13, i * 13 + 13);
+        q[i * 13 + part] = 0.7;
+        q[i * 13 + second] = 0.3;
+      }
+  };
+  paint(176, 224, 40, 84, PART.HAIR, PART.FACE);
+  paint(170, 230, 110, 210, PART.UPPER, PART.NECK); // the shirt
+  paint(154, 166, 130, 160, PART.UPPER, PART.ARM_R); // a sleeve, apart from the shirt, on the arm
+  paint(226, 232, 40, 80, PART.UPPER, PART.HAIR); // a lit hair edge taken for the top
+  const changed = cleanDetachedTop(parts, q, grid, body);
+  assert.equal(parts[cell(228, 60)], PART.HAIR, 'the detached blob takes its next-best part');
+  assert.equal(parts[cell(200, 160)], PART.UPPER, 'shirt');
+  assert.equal(parts[cell(160, 146)], PART.UPPER, 'sleeve on the arm');
+  assert.equal(changed, 3 * 20);
+  // no hips, no torso polygon: nothing changes
+  const noHips = frontalPerson().map((k, i) => (i === 8 || i === 9 || i === 12 ? { ...k, score: 0 } : k));
+  const lone = bodyModel(noHips);
+  assert.ok(lone.torso.length < 4);
+  assert.equal(cleanDetachedTop(parts.fill(PART.UPPER), q, grid, lone), 0);
 });
