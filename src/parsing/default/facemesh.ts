@@ -18,6 +18,8 @@ export const FACE_OVAL = [
 ];
 const TOP = 10;
 const CHIN = 152;
+/** The chin's landmark index. */
+export const MESH_CHIN = CHIN;
 const RIGHT_CHEEK = 234;
 const LEFT_CHEEK = 454;
 
@@ -32,6 +34,26 @@ export interface FaceMeshResult {
 export function faceCrop(face: Ellipse, margin = 1.7): SquareCrop {
   const side = 2 * Math.max(face.rx, face.ry) * margin;
   return { x: face.cx - side / 2, y: face.cy - side / 2, side };
+}
+
+/**
+ * The crop for a second FaceMesh pass, from a first pass's landmarks: their box, squared and scaled by
+ * `scale` (MediaPipe's tracking crop). A crop from the pose's face guess is looser, and FaceMesh then draws
+ * the oval too large (its chin over the neck).
+ */
+export function meshCrop(points: readonly Point[], scale = 1.5): SquareCrop {
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  for (const p of points) {
+    x0 = Math.min(x0, p.x);
+    y0 = Math.min(y0, p.y);
+    x1 = Math.max(x1, p.x);
+    y1 = Math.max(y1, p.y);
+  }
+  const side = Math.max(x1 - x0, y1 - y0) * scale;
+  return { x: (x0 + x1) / 2 - side / 2, y: (y0 + y1) / 2 - side / 2, side };
 }
 
 /** FaceMesh's outputs: the [1,1404] mesh and the [1,1] face flag. */

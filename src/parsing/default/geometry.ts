@@ -31,6 +31,13 @@ export interface BodyModel {
   face?: Ellipse;
   /** The face ellipse was measured (FaceMesh's oval), not guessed from eyes, ears and nose. */
   faceMeasured?: boolean;
+  /**
+   * The chin, when measured (a second FaceMesh pass): the face ends at the line through it across the
+   * face's axis, wherever the face ellipse reaches.
+   */
+  chin?: Point;
+  /** The face's outline (FaceMesh's oval), when measured: from halfway down the face, the face ends at it. */
+  jaw?: Point[];
   /** Circle around the skull (hair, hat). */
   head?: { cx: number; cy: number; r: number };
   /** From the chin to the neck keypoint. */

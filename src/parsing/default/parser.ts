@@ -14,7 +14,7 @@ import { runSelfie } from './selfie.js';
 import { labelPerson, DEFAULT_LABEL_OPTIONS, type LabelOptions, type LabelOutput } from './label.js';
 import { CIHP, PART, PART_COUNT } from './parts.js';
 import { findCoat } from './coat.js';
-import { faceCrop, meshEllipse, runFaceMesh } from './facemesh.js';
+import { FACE_OVAL, faceCrop, MESH_CHIN, meshCrop, meshEllipse, runFaceMesh } from './facemesh.js';
 import {
   blazeFacing,
   body25Facing,
@@ -49,6 +49,12 @@ export interface DefaultParserTuning {
   priorWeight: number;
   /** Take the face's extent from FaceMesh's face oval (else: the ellipse from eyes, ears and nose). */
   faceMesh: boolean;
+  /** FaceMesh runs when it finds a face: later passes on the crop from the previous pass's landmarks. */
+  faceMeshPasses: number;
+  /** That crop's side over the landmarks' box. */
+  faceMeshCropScale: number;
+  /** The face ellipse's width over the face oval's (the ears are face in LIP and CIHP). */
+  faceMeshWiden: number;
   /**
    * Run MediaPipe's selfie segmentation on the crop when BlazePose's mask covers less than this fraction
    * of the arms' centre lines (0: never), and take its mask near the arms.
@@ -76,6 +82,9 @@ export const DEFAULT_TUNING: DefaultParserTuning = {
   label: {},
   priorWeight: 1,
   faceMesh: true,
+  faceMeshPasses: 2,
+  faceMeshCropScale: 1.5,
+  faceMeshWiden: 1.1,
   selfieBelowCoverage: 0.9,
 };
 
@@ -120,6 +129,9 @@ export function personCrop(kps: readonly Keypoint[], body: BodyModel): SquareCro
   return { x: (x0 + x1) / 2 - side / 2, y: (y0 + y1) / 2 - side / 2, side };
 }
 
+/** FaceMesh's face flag above which it found a face. */
+const FACE_FOUND = 0.5;
+
 /**
  * The face from FaceMesh's oval when FaceMesh found a face where the pose put one (its centre inside the
  * pose's ellipse, a size within a factor of two); the neck then starts at the new chin.
@@ -127,10 +139,11 @@ export function personCrop(kps: readonly Keypoint[], body: BodyModel): SquareCro
 export function refineFace(
   body: BodyModel,
   mesh: { points: readonly { x: number; y: number }[]; score: number },
+  earWiden?: number,
 ): boolean {
   const old = body.face;
-  if (!old || mesh.score < 0.5) return false;
-  const e = meshEllipse(mesh.points);
+  if (!old || mesh.score < FACE_FOUND) return false;
+  const e = meshEllipse(mesh.points, earWiden);
   const inside = ellipseRadius(e.cx, e.cy, old) < 1;
   const ratio = e.ry / old.ry;
   if (!inside || ratio < 0.5 || ratio > 2) return false;
@@ -576,8 +589,24 @@ async function parsePeople(
     const blaze = given ?? (agrees(landmarks, kps, body0.scale) ? landmarks : undefined);
     const body = bodyModel(kps, blaze);
     let faceSeen: boolean | undefined;
-    if (options.facemesh && body.face)
-      faceSeen = refineFace(body, await runFaceMesh(options.facemesh, photo, faceCrop(body.face)));
+    if (options.facemesh && body.face) {
+      const mesh = await runFaceMesh(options.facemesh, photo, faceCrop(body.face));
+      faceSeen = refineFace(body, mesh, tuning.faceMeshWiden);
+      // the face found: once more on the crop its own landmarks give, for where its chin is (the loose
+      // first crop draws the oval too large, its chin over the neck); the face's extent, which the skin
+      // seeds come from, stays the first pass's
+      if (faceSeen && tuning.faceMeshPasses > 1) {
+        const again = await runFaceMesh(
+          options.facemesh,
+          photo,
+          meshCrop(mesh.points, tuning.faceMeshCropScale),
+        );
+        if (again.score >= FACE_FOUND) {
+          body.chin = again.points[MESH_CHIN];
+          body.jaw = FACE_OVAL.map((i) => again.points[i]);
+        }
+      }
+    }
     let seg = bp.segmentation;
     const arms = body.arms.filter((a): a is NonNullable<typeof a> => !!a);
     if (

@@ -123,6 +123,20 @@ export function positionCosts(
         // a measured oval is the face's outline: past it the cost also grows per face radius (a face is
         // small against the body scale, so the body-scale hinge alone lets it spill over neck and hair)
         if (body.faceMeasured && eFace > 1) out[o + PART.FACE] += w.limb * (eFace - 1);
+        // below the chin: neck (the ellipse is wider than a jaw and reaches past a chin guessed low)
+        if (body.chin) {
+          const past = (x - body.chin.x) * -Math.sin(face.angle) + (y - body.chin.y) * Math.cos(face.angle);
+          if (past > 0) out[o + PART.FACE] += (w.limb * past) / face.rx;
+        }
+        // a measured outline: its jaw, from halfway down the face (above, the ears stick out of it)
+        if (
+          body.jaw &&
+          eFace < 3 &&
+          (x - face.cx) * -Math.sin(face.angle) + (y - face.cy) * Math.cos(face.angle) > 0.5 * face.ry
+        ) {
+          const d = polygonSignedDistance(x, y, body.jaw);
+          if (d > 0) out[o + PART.FACE] += (w.limb * d) / face.rx;
+        }
       } else out[o + PART.FACE] = w.missing;
       // hair: the head circle, and (cheaply) a band down the back and sides for long hair
       if (head) {
