@@ -41,6 +41,8 @@ export interface LabelOutput {
   seeds: number[][];
   /** garment reach per cell, 0..1 (for inspection) */
   reach?: Float32Array;
+  /** cells where the matte was not trusted (see shadedBeyondArmWidth): background there stays background */
+  matteDoubt?: Uint8Array;
 }
 
 export interface LabelOptions {
@@ -82,6 +84,12 @@ export interface LabelOptions {
   /** How far up (body-scale units) the skin above such a cell may run, and the garment's least extent. */
   coveredNeckReach: number;
   coveredNeckRun: number;
+  /**
+   * Refit passes: in shaded cells of a forearm's zone farther from its centre line than this times the
+   * forearm's lit half-width, the matte counts for no more than an even one (0: off); see
+   * shadedBeyondArmWidth.
+   */
+  armWidthFactor: number;
 }
 
 export const DEFAULT_LABEL_OPTIONS: LabelOptions = {
@@ -104,6 +112,7 @@ export const DEFAULT_LABEL_OPTIONS: LabelOptions = {
   coveredNeckCost: 20,
   coveredNeckReach: 0.3,
   coveredNeckRun: 0.03,
+  armWidthFactor: 1,
 };
 
 const COMPONENTS = [5, 3, 3, 4, 4, 3, 3]; // per appearance: bg, skin, hair, upper, lower, shoe, hat
@@ -556,6 +565,89 @@ export function outsideLimbZones(
   return kept.length >= Math.max(MIN_SEEDS, cells.length / 3) ? kept : cells;
 }
 
+/** The forearm and hand: an arm chain from the elbow on. */
+const forearm = (arm: Chain): Chain => ({ points: arm.points.slice(1), radius: arm.radius });
+
+/**
+ * A forearm's half-width measured where it is lit: a high percentile of the distances to its centre line
+ * of the cells confidently labelled as the arm, with full colour trust, inside its zone and nearer the
+ * forearm than the upper arm (undefined: too few such cells). The upper arm is left out: it is wider, its
+ * shoulder keypoint may sit off the real arm, and skin-coloured cells of the top in sunlight are taken
+ * for it.
+ */
+export function litForearmWidth(
+  grid: Grid,
+  arm: Chain,
+  part: number,
+  labels: Uint8Array,
+  q: Float32Array,
+  armTrust: Float32Array,
+  minCells = 30,
+  percentile = 0.95,
+): number | undefined {
+  if (arm.points.length < 3) return undefined;
+  const fore = forearm(arm);
+  const ds: number[] = [];
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i] !== part || armTrust[i] < 1 || q[i * PART_COUNT + part] <= 0.8) continue;
+    const x = grid.x0 + ((i % grid.width) + 0.5) * grid.step;
+    const y = grid.y0 + (Math.floor(i / grid.width) + 0.5) * grid.step;
+    const d = chainDistance(x, y, fore);
+    if (d >= arm.radius || chainDistance(x, y, arm) < d) continue;
+    ds.push(d);
+  }
+  if (ds.length < minCells) return undefined;
+  ds.sort((a, b) => a - b);
+  return ds[Math.min(ds.length - 1, Math.floor(ds.length * percentile))];
+}
+
+/**
+ * Shaded cells (colour trust below 1, see armShadowTrust) in a forearm's zone farther from its centre
+ * line than `armWidthFactor` times the forearm's lit half-width (litForearmWidth), and inside no other
+ * arm's part of the zone that is not so: n flags (undefined: none). The zone is wide enough for any arm
+ * and the matte's edge there is BlazePose's guess; in deep shade colour cannot tell an arm from the dark
+ * lap or seat beside it, so position alone gave such cells to the arm.
+ */
+export function shadedBeyondArmWidth(
+  input: LabelInput,
+  labels: Uint8Array,
+  q: Float32Array,
+  armTrust: Float32Array,
+  factor: number,
+): Uint8Array | undefined {
+  if (factor <= 0) return undefined;
+  const { grid, body } = input;
+  const n = grid.width * grid.height;
+  const parts = [PART.ARM_R, PART.ARM_L];
+  const widths = body.arms.map((arm, a) =>
+    arm ? litForearmWidth(grid, arm, parts[a], labels, q, armTrust) : undefined,
+  );
+  if (widths.every((w) => w === undefined)) return undefined;
+  const out = new Uint8Array(n);
+  let any = false;
+  for (let i = 0; i < n; i++) {
+    if (armTrust[i] >= 1) continue;
+    const x = grid.x0 + ((i % grid.width) + 0.5) * grid.step;
+    const y = grid.y0 + (Math.floor(i / grid.width) + 0.5) * grid.step;
+    let beyond = false;
+    let within = false;
+    body.arms.forEach((arm, a) => {
+      if (!arm) return;
+      const d = chainDistance(x, y, arm);
+      if (d >= arm.radius) return;
+      const w = widths[a];
+      const onForearm = chainDistance(x, y, forearm(arm)) <= d;
+      if (w === undefined || !onForearm || d <= w * factor) within = true;
+      else beyond = true;
+    });
+    if (beyond && !within) {
+      out[i] = 1;
+      any = true;
+    }
+  }
+  return any ? out : undefined;
+}
+
 export function labelPerson(input: LabelInput, options: Partial<LabelOptions> = {}): LabelOutput {
   const o = { ...DEFAULT_LABEL_OPTIONS, ...options };
   const { grid, lab, matte } = input;
@@ -626,11 +718,14 @@ export function labelPerson(input: LabelInput, options: Partial<LabelOptions> = 
   }
 
   let result: CrfResult | undefined;
+  let matteDoubt: Uint8Array | undefined;
   let unary: Float32Array = new Float32Array(0);
   const best = new Float32Array(n);
   for (let pass = 0; pass <= o.refits; pass++) {
     let limbs: LimbSkin[] = [];
     if (result) {
+      if (armTrust)
+        matteDoubt = shadedBeyondArmWidth(input, result.labels, result.q, armTrust, o.armWidthFactor);
       if (o.limbSkin)
         limbs = limbSkinModels(
           f,
@@ -705,7 +800,18 @@ export function labelPerson(input: LabelInput, options: Partial<LabelOptions> = 
         for (const limb of COVER_LIMBS) if (pos[u + limb] > 0) unary[u + limb] += o.coveredNeckCost;
       }
     }
+    if (matteDoubt) {
+      // there background competes as at an even matte (the parser keeps such background cells background)
+      const even = -Math.log(0.52) * o.matteWeight;
+      for (let i = 0; i < n; i++) {
+        if (!matteDoubt[i] || matte[i] <= 0.5) continue;
+        const person = -Math.log(matte[i] + 0.02) * o.matteWeight;
+        const bg = -Math.log(1.02 - matte[i]) * o.matteWeight;
+        const u = i * PART_COUNT;
+        for (let p = 0; p < PART_COUNT; p++) unary[u + p] += p === PART.BG ? even - bg : even - person;
+      }
+    }
     result = meanField(unary, weights, grid.width, grid.height, PART_COUNT);
   }
-  return { parts: result!.labels, q: result!.q, models, unary, seeds, reach };
+  return { parts: result!.labels, q: result!.q, models, unary, seeds, reach, matteDoubt };
 }

@@ -73,6 +73,8 @@ export interface PersonInspection {
   /** parts after the clean-up rules */
   parts: Uint8Array;
   decision: GarmentDecision;
+  /** person probability per cell */
+  matte?: Float32Array;
 }
 
 export const DEFAULT_TUNING: DefaultParserTuning = {
@@ -336,6 +338,7 @@ function labelOne(
     label: res,
     parts: Uint8Array.from(parts),
     decision,
+    matte: cellMatte,
   });
 
   // full resolution: inside a cell block of one part, that part; across part boundaries, the part with
@@ -349,7 +352,8 @@ function labelOne(
     if (q[i * PART_COUNT + p] < mx) q[i * PART_COUNT + p] = mx + 1e-3;
   }
   const scores = new Float32Array(PART_COUNT);
-  if (extra.probs) writeProbabilities(extra.probs, photo, work, owner, grid, q, toCihp, coat);
+  const doubt = res.matteDoubt;
+  if (extra.probs) writeProbabilities(extra.probs, photo, work, owner, grid, q, toCihp, coat, doubt);
   // per-column interpolation terms, computed once rather than per pixel
   const colU = new Float64Array(rw);
   const colX0 = new Int32Array(rw);
@@ -374,6 +378,12 @@ function labelOne(
       if (owner[pi] !== work.index) continue;
       if (matte[y * rw + x] < 0.5) continue;
       const u = colU[x];
+      if (doubt) {
+        // background where the matte was not trusted (a shaded arm's zone past the arm) stays background
+        const gx = Math.min(grid.width - 1, Math.max(0, Math.round(u)));
+        const nc = Math.min(grid.height - 1, Math.max(0, Math.round(v))) * grid.width + gx;
+        if (doubt[nc] && parts[nc] === PART.BG) continue;
+      }
       const gx0 = colX0[x];
       const gx1 = colX1[x];
       const fx = colFx[x];
@@ -444,6 +454,7 @@ function writeProbabilities(
   q: Float32Array,
   toCihp: Uint8Array,
   coat?: Uint8Array,
+  doubt?: Uint8Array,
 ): void {
   const { roi, matte } = work;
   const rw = roi.x1 - roi.x0;
@@ -459,7 +470,7 @@ function writeProbabilities(
     for (let x = 0; x < rw; x++) {
       const pi = (roi.y0 + y) * photo.width + roi.x0 + x;
       if (owner[pi] !== work.index) continue;
-      const m = matte[y * rw + x];
+      let m = matte[y * rw + x];
       const u = (x + 0.5) / step - 0.5;
       const gx0 = Math.max(0, Math.min(grid.width - 1, Math.floor(u)));
       const gx1 = Math.min(grid.width - 1, gx0 + 1);
@@ -478,9 +489,12 @@ function writeProbabilities(
         parts[p] = wa * q[a + p] + wb * q[b + p] + wc * q[c + p] + wd * q[d + p];
         sum += parts[p];
       }
+      const near = Math.round(fy) ? (Math.round(fx) ? d : c) : Math.round(fx) ? b : a;
+      // where the matte was not trusted the labelling's background share counts too (as in the S-map)
+      if (doubt?.[near / PART_COUNT])
+        m *= 1 - (wa * q[a + PART.BG] + wb * q[b + PART.BG] + wc * q[c + PART.BG] + wd * q[d + PART.BG]);
       probs[pi] = 1 - m;
       if (sum > 0) {
-        const near = Math.round(fy) ? (Math.round(fx) ? d : c) : Math.round(fx) ? b : a;
         const upperTo = coat?.[near / PART_COUNT] ? CIHP.COAT : toCihp[PART.UPPER];
         for (let p = 1; p < PART_COUNT; p++)
           probs[(p === PART.UPPER ? upperTo : toCihp[p]) * plane + pi] += (m * parts[p]) / sum;

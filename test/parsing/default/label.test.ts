@@ -296,3 +296,74 @@ test('labelPerson: a skin-coloured patch on the top under its shoulder stays top
   assert.equal(on[cell(200, 100)], PART.NECK, 'neck');
   assert.equal(on[cell(200, 160)], PART.UPPER, 'chest');
 });
+
+test('shadedBeyondArmWidth: shaded cells of a forearm zone past its lit width, not the upper arm or lit cells', async () => {
+  const { shadedBeyondArmWidth, litForearmWidth } = await import('../../../src/parsing/default/label.js');
+  const body = bodyModel(frontalPerson());
+  const grid: Grid = { x0: 120, y0: 20, step: 1, width: 160, height: 360 };
+  const n = grid.width * grid.height;
+  const arm = body.arms[0]!; // radius ~14.6; elbow (160,160), wrist (155,205)
+  const cell = (x: number, y: number): number =>
+    Math.floor(y - grid.y0) * grid.width + Math.floor(x - grid.x0);
+  const labels = new Uint8Array(n);
+  const q = new Float32Array(n * 13);
+  const armTrust = new Float32Array(n).fill(1);
+  for (let i = 0; i < n; i++) {
+    const x = grid.x0 + (i % grid.width) + 0.5;
+    const y = grid.y0 + Math.floor(i / grid.width) + 0.5;
+    const d = chainDistance(x, y, arm);
+    // a lit arm 6 px wide each side of its centre line, in deep shade past that (the zone is wider)
+    labels[i] = d < arm.radius ? PART.ARM_R : PART.BG;
+    q[i * 13 + labels[i]] = 1;
+    if (d >= 6 && d < arm.radius) armTrust[i] = 0.2;
+  }
+  const input = { grid, lab: new Float32Array(n * 3), matte: new Float32Array(n).fill(1), body };
+  const w = litForearmWidth(grid, arm, PART.ARM_R, labels, q, armTrust)!;
+  assert.ok(w > 4.5 && w < 6.5, `lit forearm half-width ${w}`);
+  const doubt = shadedBeyondArmWidth(input, labels, q, armTrust, 1)!;
+  assert.ok(doubt, 'some cells flagged');
+  assert.equal(doubt[cell(146, 185)], 1, 'shaded, 11 px beside the forearm');
+  assert.equal(doubt[cell(155, 185)], 0, 'on the forearm');
+  assert.equal(doubt[cell(157, 130)], 0, 'shaded beside the upper arm: its width is not measured');
+  assert.equal(doubt[cell(146, 185 + 80)], 0, 'outside the zone');
+  // lit there: colour decides, nothing flagged
+  armTrust[cell(146, 185)] = 1;
+  assert.equal(shadedBeyondArmWidth(input, labels, q, armTrust, 1)![cell(146, 185)], 0, 'lit');
+  // a wider factor keeps the zone
+  assert.equal(shadedBeyondArmWidth(input, labels, q, armTrust, 3), undefined, 'within 3 widths');
+  assert.equal(shadedBeyondArmWidth(input, labels, q, armTrust, 0), undefined, 'off');
+  // a forearm too shaded to measure: nothing flagged
+  for (let i = 0; i < n; i++) if (labels[i] === PART.ARM_R) armTrust[i] = 0.2;
+  assert.equal(shadedBeyondArmWidth(input, labels, q, armTrust, 1), undefined, 'no lit cells');
+});
+
+test('labelPerson: the dark lap beside a lit forearm is background though the matte says person', () => {
+  const input = drawPerson({ skin: SKIN, pants: [32, 8, -40], hem: 400 });
+  const { grid, lab, matte, body } = input;
+  const arm = body.arms[0]!;
+  const fore: typeof arm = { points: arm.points.slice(1), radius: 0 };
+  const rand = seededRandom(11);
+  for (let i = 0; i < grid.width * grid.height; i++) {
+    const x = grid.x0 + ((i % grid.width) + 0.5) * grid.step;
+    const y = grid.y0 + (Math.floor(i / grid.width) + 0.5) * grid.step;
+    const d = chainDistance(x, y, fore);
+    const outside = y > 170 && polygonSignedDistance(x, y, body.torso) > 4;
+    // a near-black seat beside the forearm, whose edge BlazePose's matte put past the arm's
+    if (outside && d >= 9 && d < 24) {
+      lab.set([3 + rand() * 2, (rand() - 0.5) * 2, (rand() - 0.5) * 2], i * 3);
+      matte[i] = d < 14 ? 1 : 0;
+    }
+  }
+  const at = (parts: Uint8Array, x: number, y: number): number =>
+    parts[Math.floor((y - grid.y0) / grid.step) * grid.width + Math.floor((x - grid.x0) / grid.step)];
+  // without the limbs' own skin models: a model fitted on the first pass's arm learns the seat's black too,
+  // and the choice is then a tie (in b9 the arm's shade and the car's differ in hue)
+  const on = labelPerson(input, { limbSkin: false });
+  const off = labelPerson(input, { limbSkin: false, armWidthFactor: 0 });
+  assert.equal(at(off.parts, 144, 190), PART.ARM_R, 'without the rule the zone is arm');
+  assert.equal(off.matteDoubt, undefined);
+  assert.equal(at(on.parts, 144, 190), PART.BG, 'shaded, past the lit forearm');
+  assert.equal(at(on.matteDoubt!, 144, 190), 1, 'flagged for the parser');
+  assert.equal(at(on.parts, 157, 190), PART.ARM_R, 'the forearm itself');
+  assert.equal(at(on.parts, 244, 190), PART.ARM_L, 'the other forearm');
+});
