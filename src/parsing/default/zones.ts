@@ -21,9 +21,34 @@ export interface ZoneWeights {
   hair: number;
   /** cost of a part whose zone is unknown (its keypoints are missing) */
   missing: number;
+  /** cost per body-scale unit of an arm past its shoulder towards the neck (see shoulderOverhang) */
+  armPastShoulder: number;
 }
 
-export const DEFAULT_ZONE_WEIGHTS: ZoneWeights = { limb: 24, garment: 8, hair: 18, missing: 25 };
+export const DEFAULT_ZONE_WEIGHTS: ZoneWeights = {
+  limb: 24,
+  garment: 8,
+  hair: 18,
+  missing: 25,
+  armPastShoulder: 72,
+};
+
+/**
+ * How far (px) a point lies past an arm's shoulder towards the neck: its offset from the shoulder along
+ * the shoulder-to-neck direction, for points beyond the shoulder end of the upper arm (0 elsewhere). An
+ * arm starts at its shoulder; the round end of its zone would otherwise reach over the top of the shoulder
+ * and the collar bone, where skin-coloured cells are neck or the top in warm light (sun on a white shirt).
+ */
+export function shoulderOverhang(arm: Chain, neck: Point, x: number, y: number): number {
+  if (arm.points.length < 2) return 0;
+  const [sh, el] = arm.points;
+  const nx = neck.x - sh.x;
+  const ny = neck.y - sh.y;
+  const len = Math.hypot(nx, ny);
+  if (len < 1) return 0;
+  if ((x - sh.x) * (el.x - sh.x) + (y - sh.y) * (el.y - sh.y) > 0) return 0;
+  return Math.max(0, ((x - sh.x) * nx + (y - sh.y) * ny) / len);
+}
 
 /** Expands a polygon away from its centroid by `d` px. */
 export function growPolygon(poly: readonly Point[], d: number): Point[] {
@@ -93,6 +118,13 @@ export function positionCosts(
     const b = f.points[f.points.length - 1];
     toes.push({ points: [{ x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 }, b], radius: f.radius });
   }
+  // the base of the neck: between the shoulders, else the neck chain's end
+  const neckPoint =
+    body.torso.length >= 2
+      ? { x: (body.torso[0].x + body.torso[1].x) / 2, y: (body.torso[0].y + body.torso[1].y) / 2 }
+      : body.neck?.points[body.neck.points.length - 1];
+  const pastShoulder = (arm: Chain | undefined, x: number, y: number): number =>
+    arm && neckPoint ? (w.armPastShoulder * shoulderOverhang(arm, neckPoint, x, y)) / S : 0;
   const limb = (c: Chain | undefined, x: number, y: number, k: number): number =>
     c ? k * outside(chainDistance(x, y, c), c.radius, S) : w.missing;
   for (let gy = 0; gy < grid.height; gy++) {
@@ -179,8 +211,8 @@ export function positionCosts(
         if (ankleY !== undefined) c += liftedFootCost(body, x, y, ankleY, w.limb);
         out[o + PART.LOWER] = c;
       } else out[o + PART.LOWER] = w.missing;
-      out[o + PART.ARM_R] = limb(body.arms[0], x, y, w.limb);
-      out[o + PART.ARM_L] = limb(body.arms[1], x, y, w.limb);
+      out[o + PART.ARM_R] = limb(body.arms[0], x, y, w.limb) + pastShoulder(body.arms[0], x, y);
+      out[o + PART.ARM_L] = limb(body.arms[1], x, y, w.limb) + pastShoulder(body.arms[1], x, y);
       out[o + PART.LEG_R] = limb(body.legs[0], x, y, w.limb);
       out[o + PART.LEG_L] = limb(body.legs[1], x, y, w.limb);
       out[o + PART.SHOE_R] = limb(body.feet[0], x, y, w.limb);

@@ -219,32 +219,27 @@ describe(
     skip: existsSync(SCHP) ? false : `../shared/eval absent: ${SCHP}`,
   },
   () => {
-    // Issue 3 asks for 0.55; reached about 0.526 (SCHP's maps call dark hair over a face mask "hat", white
-    // shoes "socks", leave black masks as background; one seated close-up's lit forearm is taken for the
-    // shirt).
-    test(
-      "LIP-20 mIoU >= 0.51 against SCHP's LIP maps (issue 3 target: 0.55)",
-      { timeout: 300_000 },
-      async () => {
-        const { createPoseEstimator } = await import('../../../src/pose/registry.js');
-        const estimator = await createPoseEstimator('default', { quality: 'balanced' });
-        const parser = await createDefaultParser({});
-        const cm = createConfusion(20);
-        try {
-          for (let b = 1; b <= 10; b++) {
-            const photo = await loadPhoto(join(SCHP, 'image_test', `b${b}.jpeg`));
-            const people = await estimator.estimate(photo);
-            const { map } = await parser.parse(photo, people);
-            const gt = (await readLabelFile(join(SCHP, 'visualize', 'lip', `b${b}.png`), 'lip')).labels;
-            addToConfusion(cm, gt, convertLabelMap(map, 'lip', people).labels);
-          }
-        } finally {
-          parser.dispose();
-          estimator.dispose();
+    // Issue 3 asks for 0.55 (reached: 0.552). SCHP's own maps cost several classes: dark hair over a face
+    // mask is "hat", white shoes "socks", black masks background.
+    test("LIP-20 mIoU >= 0.55 against SCHP's LIP maps (issue 3)", { timeout: 300_000 }, async () => {
+      const { createPoseEstimator } = await import('../../../src/pose/registry.js');
+      const estimator = await createPoseEstimator('default', { quality: 'balanced' });
+      const parser = await createDefaultParser({});
+      const cm = createConfusion(20);
+      try {
+        for (let b = 1; b <= 10; b++) {
+          const photo = await loadPhoto(join(SCHP, 'image_test', `b${b}.jpeg`));
+          const people = await estimator.estimate(photo);
+          const { map } = await parser.parse(photo, people);
+          const gt = (await readLabelFile(join(SCHP, 'visualize', 'lip', `b${b}.png`), 'lip')).labels;
+          addToConfusion(cm, gt, convertLabelMap(map, 'lip', people).labels);
         }
-        const s = scoreConfusion(cm, LABEL_SETS.lip.names);
-        assert.ok(s.mIoU >= 0.51, `LIP-20 mIoU ${s.mIoU.toFixed(3)}`);
-      },
-    );
+      } finally {
+        parser.dispose();
+        estimator.dispose();
+      }
+      const s = scoreConfusion(cm, LABEL_SETS.lip.names);
+      assert.ok(s.mIoU >= 0.55, `LIP-20 mIoU ${s.mIoU.toFixed(4)}`);
+    });
   },
 );

@@ -1,7 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bodyModel } from '../../../src/parsing/default/geometry.js';
-import { coveredFromAbove, liftedFootCost, positionCosts } from '../../../src/parsing/default/zones.js';
+import {
+  coveredFromAbove,
+  DEFAULT_ZONE_WEIGHTS,
+  liftedFootCost,
+  positionCosts,
+  shoulderOverhang,
+} from '../../../src/parsing/default/zones.js';
 import { PART, PART_COUNT } from '../../../src/parsing/default/parts.js';
 import { frontalPerson } from './fixtures.js';
 
@@ -111,4 +117,34 @@ test('coveredFromAbove: skin under the garment is covered; a neckline opening up
   // a thinner garment above than `minRun` covers nothing either
   const thick = coveredFromAbove(body, grid, labels, start, garment, { reach: 0.3, minRun: 0.5 });
   assert.equal(thick[cell(179, 130)], 0);
+});
+
+test('shoulderOverhang: an arm zone ends at its shoulder on the neck side, not past it', () => {
+  // shoulder (170,110), elbow below it, neck base (200,110)
+  const arm = {
+    points: [
+      { x: 170, y: 110 },
+      { x: 160, y: 160 },
+    ],
+    radius: 15,
+  };
+  const neck = { x: 200, y: 110 };
+  assert.equal(shoulderOverhang(arm, neck, 165, 140), 0, 'along the upper arm');
+  assert.equal(shoulderOverhang(arm, neck, 160, 105), 0, 'over the outer side of the shoulder');
+  assert.ok(Math.abs(shoulderOverhang(arm, neck, 182, 104) - 12) < 1e-9, 'towards the neck: 12 px past');
+  assert.equal(shoulderOverhang({ points: [arm.points[0]], radius: 15 }, neck, 182, 104), 0);
+
+  // in the position costs: the round end of the arm's zone over the collar bone costs the arm there
+  const body = bodyModel(frontalPerson());
+  const grid = { x0: 100, y0: 0, step: 2, width: 100, height: 150 };
+  const cost = (weights: typeof DEFAULT_ZONE_WEIGHTS, x: number, y: number): number =>
+    positionCosts(body, grid, weights)[
+      (Math.floor(y / 2) * grid.width + Math.floor((x - 100) / 2)) * PART_COUNT + PART.ARM_R
+    ];
+  const off = { ...DEFAULT_ZONE_WEIGHTS, armPastShoulder: 0 };
+  // inside the right arm's round end (shoulder at 170,110; radius 0.14 x scale), nearer the neck
+  const [sx, sy] = [170 + 0.08 * body.scale, 106];
+  assert.equal(cost(off, sx, sy), 0, 'without the rule: inside the arm zone');
+  assert.ok(cost(DEFAULT_ZONE_WEIGHTS, sx, sy) > 3, 'with it: costly');
+  assert.equal(cost(DEFAULT_ZONE_WEIGHTS, 163, 150), 0, 'the upper arm itself is untouched');
 });
