@@ -2,6 +2,7 @@ import type { Net } from '../../runtime/net.js';
 import type { Photo } from '../../types.js';
 import { cropInput, type SquareCrop } from './blazepose.js';
 import type { Ellipse, Point } from './geometry.js';
+import { pointBounds } from '../../util/bounds.js';
 
 /**
  * MediaPipe FaceMesh (npm-shipped `facemesh`) on a square crop around the pose's face ellipse: 468
@@ -42,18 +43,9 @@ export function faceCrop(face: Ellipse, margin = 1.7): SquareCrop {
  * the oval too large (its chin over the neck).
  */
 export function meshCrop(points: readonly Point[], scale = 1.5): SquareCrop {
-  let x0 = Infinity;
-  let y0 = Infinity;
-  let x1 = -Infinity;
-  let y1 = -Infinity;
-  for (const p of points) {
-    x0 = Math.min(x0, p.x);
-    y0 = Math.min(y0, p.y);
-    x1 = Math.max(x1, p.x);
-    y1 = Math.max(y1, p.y);
-  }
-  const side = Math.max(x1 - x0, y1 - y0) * scale;
-  return { x: (x0 + x1) / 2 - side / 2, y: (y0 + y1) / 2 - side / 2, side };
+  const b = pointBounds(points) ?? { x0: 0, y0: 0, x1: 0, y1: 0 };
+  const side = Math.max(b.x1 - b.x0, b.y1 - b.y0) * scale;
+  return { x: (b.x0 + b.x1) / 2 - side / 2, y: (b.y0 + b.y1) / 2 - side / 2, side };
 }
 
 /** FaceMesh's outputs: the [1,1404] mesh and the [1,1] face flag. */

@@ -32,6 +32,7 @@ import {
   removeSpecks,
   type GarmentDecision,
 } from './rules.js';
+import { pointBounds } from '../../util/bounds.js';
 
 /**
  * The zero-setup parser: npm-shipped BlazePose gives each person's matte (refined against the photo's
@@ -110,17 +111,12 @@ interface PersonWork {
 
 /** Square crop around the person, large enough for head and feet, as BlazePose expects a whole body. */
 export function personCrop(kps: readonly Keypoint[], body: BodyModel): SquareCrop {
-  const pts = kps.filter((k) => k.score >= MIN_SCORE);
-  let x0 = Infinity;
-  let y0 = Infinity;
-  let x1 = -Infinity;
-  let y1 = -Infinity;
-  for (const k of pts) {
-    x0 = Math.min(x0, k.x);
-    y0 = Math.min(y0, k.y);
-    x1 = Math.max(x1, k.x);
-    y1 = Math.max(y1, k.y);
-  }
+  let { x0, y0, x1, y1 } = pointBounds(kps.filter((k) => k.score >= MIN_SCORE)) ?? {
+    x0: 0,
+    y0: 0,
+    x1: 0,
+    y1: 0,
+  };
   if (body.head) y0 = Math.min(y0, body.head.cy - body.head.r);
   const S = body.scale;
   x0 -= 0.25 * S;

@@ -1,4 +1,5 @@
 import type { Box, Keypoint } from '../../types.js';
+import { pointBounds } from '../../util/bounds.js';
 
 /**
  * Square crop geometry for the top-down pipeline (pure; no tensors). A crop is a square region of the
@@ -108,19 +109,8 @@ export function moveNetCropRegion(
 
 /** Smallest box holding the keypoints with score > minScore (undefined when none). */
 export function keypointBox(kps: readonly Keypoint[], minScore = 0): Box | undefined {
-  let x0 = Infinity;
-  let y0 = Infinity;
-  let x1 = -Infinity;
-  let y1 = -Infinity;
-  for (const k of kps) {
-    if (!(k.score > minScore)) continue;
-    x0 = Math.min(x0, k.x);
-    y0 = Math.min(y0, k.y);
-    x1 = Math.max(x1, k.x);
-    y1 = Math.max(y1, k.y);
-  }
-  if (x0 === Infinity) return undefined;
-  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+  const b = pointBounds(kps.filter((k) => k.score > minScore));
+  return b && { x: b.x0, y: b.y0, width: b.x1 - b.x0, height: b.y1 - b.y0 };
 }
 
 /**
