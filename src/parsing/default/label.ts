@@ -648,6 +648,33 @@ export function shadedBeyondArmWidth(
   return any ? out : undefined;
 }
 
+/** How far past the skin seeds' typical cost a cell's colour must be to seed hair beside the face. */
+const SIDE_HAIR_SKIN_MARGIN = 1;
+
+/**
+ * Hair seeds beside the face, for a photo without the crown (cut through the face): cells of the head
+ * circle above the shoulders, off the face's middle (ellipse radius 0.7 and beyond), of the person, and
+ * of a colour the skin model explains worse than `skinLimit`.
+ */
+export function sideHairCells(input: LabelInput, f: Float32Array, skin: Gmm, skinLimit: number): number[] {
+  const { grid, matte, body } = input;
+  const face = body.face;
+  const head = body.head;
+  if (!face || !head) return [];
+  const out: number[] = [];
+  for (let i = 0; i < matte.length; i++) {
+    if (matte[i] < 0.7) continue;
+    const x = grid.x0 + ((i % grid.width) + 0.5) * grid.step;
+    const y = grid.y0 + (Math.floor(i / grid.width) + 0.5) * grid.step;
+    if (Math.hypot(x - head.cx, y - head.cy) > head.r) continue;
+    if (body.shoulderY !== undefined && y > body.shoulderY) continue;
+    if (ellipseRadius(x, y, face) < 0.7) continue;
+    if (gmmNll(skin, f[i * 3], f[i * 3 + 1], f[i * 3 + 2]) <= skinLimit) continue;
+    out.push(i);
+  }
+  return out;
+}
+
 export function labelPerson(input: LabelInput, options: Partial<LabelOptions> = {}): LabelOutput {
   const o = { ...DEFAULT_LABEL_OPTIONS, ...options };
   const { grid, lab, matte } = input;
@@ -664,6 +691,15 @@ export function labelPerson(input: LabelInput, options: Partial<LabelOptions> = 
   if (!models[APPEARANCE.SKIN]) models[APPEARANCE.SKIN] = genericSkin(o.lightWeight);
   const seedSkin = models[APPEARANCE.SKIN]!;
   const skinTh = skinThreshold(f, seeds[APPEARANCE.SKIN], seedSkin);
+  if (!models[APPEARANCE.HAIR]) {
+    // no crown in the photo (a crop through the face, as Dress Code's): hair is seen beside the face
+    const side = sideHairCells(input, f, seedSkin, skinTh + SIDE_HAIR_SKIN_MARGIN);
+    const hair = fit(f, side, COMPONENTS[APPEARANCE.HAIR]);
+    if (hair) {
+      seeds[APPEARANCE.HAIR] = side;
+      models[APPEARANCE.HAIR] = hair;
+    }
+  }
   const kept: number[][] = seeds.map((c) => c);
   for (const a of NOT_SKIN) {
     const cells = withoutSkin(f, seeds[a], models[APPEARANCE.SKIN], skinTh, isGarment(a));

@@ -367,3 +367,34 @@ test('labelPerson: the dark lap beside a lit forearm is background though the ma
   assert.equal(at(on.parts, 157, 190), PART.ARM_R, 'the forearm itself');
   assert.equal(at(on.parts, 244, 190), PART.ARM_L, 'the other forearm');
 });
+
+test('labelPerson: a photo cut through the face learns hair from beside the face', () => {
+  const full = drawPerson({ skin: SKIN, pants: [32, 8, -40], hem: 400 });
+  const face = full.body.face!;
+  // the photo starts at the face's centre (Dress Code's crop): no crown to learn hair from
+  const skip = Math.ceil((face.cy - full.grid.y0) / full.grid.step);
+  const grid = { ...full.grid, y0: full.grid.y0 + skip * full.grid.step, height: full.grid.height - skip };
+  const w = grid.width;
+  const lab = full.lab.slice(skip * w * 3);
+  const matte = full.matte.slice(skip * w);
+  const rand = seededRandom(11);
+  const sideHair: number[] = [];
+  for (let i = 0; i < matte.length; i++) {
+    const x = grid.x0 + ((i % w) + 0.5) * grid.step;
+    const y = grid.y0 + (Math.floor(i / w) + 0.5) * grid.step;
+    // long dark hair falling beside the cheeks
+    const off = Math.abs(x - face.cx);
+    if (y < face.cy + face.ry * 0.9 && off > face.rx * 0.75 && off < face.rx * 1.3) {
+      lab.set([20 + (rand() - 0.5) * 6, 4 + (rand() - 0.5) * 4, 8 + (rand() - 0.5) * 4], i * 3);
+      matte[i] = 1;
+      sideHair.push(i);
+    }
+  }
+  const out = labelPerson({ grid, lab, matte, body: full.body });
+  const hair = sideHair.filter((i) => out.parts[i] === PART.HAIR).length;
+  assert.ok(hair > sideHair.length * 0.6, `hair beside the face: ${hair} of ${sideHair.length}`);
+  const mid =
+    Math.floor((face.cy + face.ry * 0.4 - grid.y0) / grid.step) * w +
+    Math.floor((face.cx - grid.x0) / grid.step);
+  assert.equal(out.parts[mid], PART.FACE, 'the face stays face');
+});
