@@ -9,7 +9,7 @@ import {
 } from './geometry.js';
 import { fitGmm, gmmNll, type Gmm } from './gmm.js';
 import { APPEARANCE, APPEARANCE_COUNT, PART, PART_APPEARANCE, PART_COUNT } from './parts.js';
-import { coveredFromAbove, positionCosts } from './zones.js';
+import { coveredFromAbove, positionCosts, SKIN_PARTS } from './zones.js';
 import { geodesicDistance } from './geodesic.js';
 
 /**
@@ -426,7 +426,7 @@ export function withoutTopColours(
   return withoutSkin(f, lowerCells, upper, skinThreshold(f, upperCells, upper), true);
 }
 
-const COVER_LIMBS: readonly number[] = [PART.FACE, PART.ARM_R, PART.ARM_L, PART.LEG_R, PART.LEG_L];
+const COVER_LIMBS: readonly number[] = SKIN_PARTS.filter((p) => p !== PART.NECK);
 
 const isGarment = (a: number): boolean => a === APPEARANCE.UPPER || a === APPEARANCE.LOWER;
 
@@ -623,6 +623,7 @@ export function shadedBeyondArmWidth(
     arm ? litForearmWidth(grid, arm, parts[a], labels, q, armTrust) : undefined,
   );
   if (widths.every((w) => w === undefined)) return undefined;
+  const forearms = body.arms.map((arm) => arm && forearm(arm));
   const out = new Uint8Array(n);
   let any = false;
   for (let i = 0; i < n; i++) {
@@ -636,7 +637,7 @@ export function shadedBeyondArmWidth(
       const d = chainDistance(x, y, arm);
       if (d >= arm.radius) return;
       const w = widths[a];
-      const onForearm = chainDistance(x, y, forearm(arm)) <= d;
+      const onForearm = chainDistance(x, y, forearms[a]!) <= d;
       if (w === undefined || !onForearm || d <= w * factor) within = true;
       else beyond = true;
     });
@@ -800,7 +801,10 @@ export function labelPerson(input: LabelInput, options: Partial<LabelOptions> = 
       }
     }
     const colour = colourCosts(f, n, models, o.colourCap, best);
-    unary = unaryCosts(colour, pos, matte, n, o, cellTrust);
+    // where the matte is doubted, background competes as at an even matte (the parser then keeps such
+    // background cells background)
+    const cellMatte = matteDoubt ? matte.map((m, i) => (matteDoubt![i] ? Math.min(m, 0.5) : m)) : matte;
+    unary = unaryCosts(colour, pos, cellMatte, n, o, cellTrust);
     for (const limb of limbs) {
       // the limb's own skin where it fits better than the shared one (relative to the best model,
       // so it may go below 0 where it beats every shared model)
@@ -834,17 +838,6 @@ export function labelPerson(input: LabelInput, options: Partial<LabelOptions> = 
         unary[u + PART.NECK] += o.coveredNeckCost;
         // not skin of another part either, unless inside that part's own zone (an arm across the top)
         for (const limb of COVER_LIMBS) if (pos[u + limb] > 0) unary[u + limb] += o.coveredNeckCost;
-      }
-    }
-    if (matteDoubt) {
-      // there background competes as at an even matte (the parser keeps such background cells background)
-      const even = -Math.log(0.52) * o.matteWeight;
-      for (let i = 0; i < n; i++) {
-        if (!matteDoubt[i] || matte[i] <= 0.5) continue;
-        const person = -Math.log(matte[i] + 0.02) * o.matteWeight;
-        const bg = -Math.log(1.02 - matte[i]) * o.matteWeight;
-        const u = i * PART_COUNT;
-        for (let p = 0; p < PART_COUNT; p++) unary[u + p] += p === PART.BG ? even - bg : even - person;
       }
     }
     result = meanField(unary, weights, grid.width, grid.height, PART_COUNT);

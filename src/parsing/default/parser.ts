@@ -74,8 +74,6 @@ export interface PersonInspection {
   /** parts after the clean-up rules */
   parts: Uint8Array;
   decision: GarmentDecision;
-  /** person probability per cell */
-  matte?: Float32Array;
 }
 
 export const DEFAULT_TUNING: DefaultParserTuning = {
@@ -334,7 +332,6 @@ function labelOne(
     label: res,
     parts: Uint8Array.from(parts),
     decision,
-    matte: cellMatte,
   });
 
   // full resolution: inside a cell block of one part, that part; across part boundaries, the part with

@@ -1,5 +1,5 @@
 import type { Grid } from './color.js';
-import { PART, PART_COUNT } from './parts.js';
+import { APPEARANCE, PART, PART_APPEARANCE, PART_COUNT } from './parts.js';
 import {
   chainDistance,
   ellipseRadius,
@@ -222,8 +222,10 @@ export function positionCosts(
   return out;
 }
 
-/** Parts of bare skin (the walk in coveredFromAbove runs through them to the garment). */
-const SKIN_PARTS: readonly number[] = [PART.FACE, PART.NECK, PART.ARM_R, PART.ARM_L, PART.LEG_R, PART.LEG_L];
+/** Parts of bare skin: those of the skin appearance. */
+export const SKIN_PARTS: readonly number[] = PART_APPEARANCE.flatMap((a, p) =>
+  a === APPEARANCE.SKIN ? [p] : [],
+);
 
 /**
  * Skin the upper garment covers from above: of the `start` cells, those whose path up (away from the
